@@ -1,0 +1,75 @@
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { ItemContext } from '../helpers/outputItem';
+import type { NormalizedTask } from '../helpers/taskResult';
+import { validateNumberInRange } from '../helpers/validation';
+import type { TransportSettings } from '../transport/request';
+
+export interface WaitSettings {
+	pollIntervalMs: number;
+	timeoutMs: number;
+}
+
+/** One input item on its way through the batch: validated input, then the task as last seen. */
+export interface Job {
+	itemIndex: number;
+	context: ItemContext;
+	/** What start() sends: the submit body, or the task to query. */
+	payload: IDataObject;
+	/** Undefined when the item should not wait for its task to end. */
+	wait?: WaitSettings;
+	task?: NormalizedTask;
+	/** What the item was doing when it failed, for error messages ("submitting the task"). */
+	action: string;
+}
+
+export interface RunContext {
+	credentials: ICredentialDataDecryptedObject;
+	transport: TransportSettings;
+}
+
+export interface OperationHandler {
+	description: INodeProperties[];
+	prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Job;
+	start(this: IExecuteFunctions, job: Job, run: RunContext): Promise<NormalizedTask>;
+}
+
+export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}
+
+function isSet(value: unknown): boolean {
+	return value !== undefined && value !== null && value !== '';
+}
+
+export function readWaitSettings(options: IDataObject, wait: boolean): WaitSettings | undefined {
+	const pollInterval = isSet(options.pollInterval)
+		? validateNumberInRange('pollInterval', 'Poll Interval (Seconds)', options.pollInterval, 0.1, 3600)
+		: 5;
+	const timeout = isSet(options.timeout)
+		? validateNumberInRange('timeout', 'Timeout (Seconds)', options.timeout, 1, 86400)
+		: 600;
+	return wait ? { pollIntervalMs: Math.round(pollInterval * 1000), timeoutMs: Math.round(timeout * 1000) } : undefined;
+}
+
+export interface BatchSettings {
+	maxConcurrency: number;
+	maxTries: number;
+	requestTimeoutMs: number;
+}
+
+/** Batch-wide settings come from the first item: one pool serves every item. */
+export function readBatchSettings(options: IDataObject): BatchSettings {
+	const maxConcurrency = isSet(options.maxConcurrency)
+		? validateNumberInRange('maxConcurrency', 'Max Concurrency', options.maxConcurrency, 1, 200)
+		: 20;
+	const maxTries = isSet(options.maxTries) ? validateNumberInRange('maxTries', 'Max Tries', options.maxTries, 1, 10) : 4;
+	const requestTimeout = isSet(options.requestTimeout)
+		? validateNumberInRange('requestTimeout', 'Request Timeout (Seconds)', options.requestTimeout, 1, 600)
+		: 30;
+	return {
+		maxConcurrency: Math.floor(maxConcurrency),
+		maxTries: Math.floor(maxTries),
+		requestTimeoutMs: Math.round(requestTimeout * 1000),
+	};
+}

@@ -1,0 +1,54 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { NormalizedTask } from '../../helpers/taskResult';
+import { validateTaskId } from '../../helpers/validation';
+import { waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
+import { readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
+import { queryTask } from './queryTask';
+
+const show = { resource: ['task'], operation: ['get'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. {{ $json.taskId }}',
+		description: 'ID of a task submitted earlier (the taskId field of a ToMoviee step or trigger)',
+		displayOptions: { show },
+	},
+	waitForCompletionProperty('task', 'get'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [...waitAndBatchOptions],
+	},
+];
+
+function prepare(this: IExecuteFunctions, itemIndex: number): Job {
+	const taskId = validateTaskId(this.getNodeParameter('taskId', itemIndex));
+	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+	const options = readOptions(this, itemIndex);
+	return {
+		itemIndex,
+		context: { controlType: null, imageUrl: null },
+		payload: { taskId },
+		wait: readWaitSettings(options, wait),
+		action: `querying task ${taskId}`,
+	};
+}
+
+async function start(this: IExecuteFunctions, job: Job, run: RunContext): Promise<NormalizedTask> {
+	const task = await queryTask.call(this, String(job.payload.taskId), run.transport);
+	const controlType = (task.result as { control_type?: unknown } | null)?.control_type;
+	if (typeof controlType === 'string') job.context.controlType = controlType;
+	return task;
+}
+
+export const get: OperationHandler = { description, prepare, start };

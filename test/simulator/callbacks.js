@@ -1,0 +1,98 @@
+'use strict';
+// Callback delivery: POST the finished task to the submit's callback URL, in the configured
+// body form, retrying non-2xx answers and connection errors with a short doubling backoff.
+const http = require('http');
+const https = require('https');
+const { sleep } = require('./http-util');
+
+/** The callback body for a task view in one of the forms seen in the wild. */
+function callbackBody(view, form) {
+	if (form === 'bare') return { ...view };
+	if (form === 'camel') {
+		return {
+			taskId: view.task_id,
+			status: String(view.status),
+			progress: view.progress,
+			reason: view.reason,
+			result: view.result ? JSON.parse(view.result) : null,
+			params: view.params,
+		};
+	}
+	return { code: 0, msg: 'success', data: { ...view } };
+}
+
+/** One POST; resolves {status} or {error}. Never rejects. */
+function postJson(url, body, timeoutMs, track) {
+	return new Promise((resolve) => {
+		const payload = Buffer.from(JSON.stringify(body));
+		let settled = false;
+		const done = (r) => {
+			if (!settled) {
+				settled = true;
+				track.delete(req);
+				resolve(r);
+			}
+		};
+		const u = new URL(url);
+		const req = (u.protocol === 'https:' ? https : http).request(
+			u,
+			{
+				method: 'POST',
+				agent: false, // a fresh socket per try: no keep-alive sockets left behind on stop()
+				headers: {
+					'Content-Type': 'application/json',
+					'Content-Length': payload.length,
+					'User-Agent': 'tomoviee-simulator',
+				},
+				timeout: timeoutMs,
+			},
+			(res) => {
+				res.resume(); // drain; only the status matters
+				res.on('end', () => done({ status: res.statusCode }));
+				res.on('error', (e) => done({ status: res.statusCode, error: e.message }));
+			},
+		);
+		track.add(req);
+		req.on('timeout', () => req.destroy(new Error(`callback timed out after ${timeoutMs}ms`)));
+		req.on('error', (e) => done({ error: e.message || e.code || String(e) }));
+		req.end(payload);
+	});
+}
+
+/**
+ * Deliver `task`'s callback.
+ * ctx: {options(), record(attempt), stats, timers: Set, requests: Set, isCancelled(task)}.
+ */
+async function deliverCallback(task, ctx) {
+	const opts = ctx.options();
+	const tries = Math.max(1, Number(opts.callbackRetries) || 1);
+	const view = task.view(Math.max(Date.now(), task.finishesAt));
+	const body = callbackBody(view, opts.callbackForm);
+	for (let attempt = 1; attempt <= tries; attempt++) {
+		if (ctx.isCancelled(task)) return;
+		const r = await postJson(task.callback, body, opts.callbackTimeoutMs, ctx.requests);
+		if (ctx.isCancelled(task)) return;
+		const ok = r.status >= 200 && r.status < 300;
+		ctx.stats.callbacksSent++;
+		if (!ok) ctx.stats.callbacksFailed++;
+		ctx.record({
+			url: task.callback,
+			body,
+			status: r.status === undefined ? null : r.status,
+			error: r.error || null,
+			at: Date.now(),
+			task_id: task.task_id,
+			attempt,
+		});
+		if (ok) {
+			ctx.stats.callbacksDelivered++;
+			task.callbackState = 'delivered';
+			return;
+		}
+		if (attempt < tries) await sleep(200 * 2 ** (attempt - 1), ctx.timers);
+	}
+	ctx.stats.callbacksGivenUp++;
+	task.callbackState = 'failed';
+}
+
+module.exports = { deliverCallback, callbackBody };

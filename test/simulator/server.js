@@ -1,0 +1,231 @@
+'use strict';
+// createSimulator: a local stand-in for the ToMoviee open API gateway (see README.md).
+const http = require('http');
+const { DEFAULTS, mergeOptions } = require('./options');
+const { createRng } = require('./rng');
+const { createFaults, applyFault } = require('./faults');
+const { deliverCallback } = require('./callbacks');
+const { HANDLERS, routeOf } = require('./routes');
+const { handleControl } = require('./control');
+const { readBody, sendJson, sleep } = require('./http-util');
+
+const freshStats = () => ({
+	inFlight: 0,
+	maxInFlight: 0, // high-water mark of concurrently served requests
+	byRoute: { submit: 0, query: 0, token: 0, mask: 0, other: 0 },
+	faults: 0, // injected + random faults answered (or dropped)
+	rejected: 0, // 429s because more than options.maxInFlight were being served
+	callbacksSent: 0, // callback POST attempts made
+	callbacksFailed: 0, // attempts that got a non-2xx or a connection error
+	callbacksDelivered: 0, // callbacks that eventually got a 2xx
+	callbacksGivenUp: 0, // callbacks that failed every try
+});
+
+function createSimulator(userOptions = {}) {
+	let options = mergeOptions(DEFAULTS, userOptions);
+	let rng = createRng(options.seed);
+	const faults = createFaults();
+	const requests = [];
+	const callbacks = [];
+	const tasks = new Map();
+	const stats = freshStats();
+	const sockets = new Set();
+	const timers = new Set(); // callback schedules and retry backoffs (cancelled by reset and stop)
+	const latencyTimers = new Set(); // per-request delays (cancelled by stop only)
+	const outgoing = new Set(); // callback requests in flight
+	let server = null;
+	let listenUrl;
+	let epoch = 0; // bumped by stop()/reset() so stale callback deliveries give up
+
+	const ctx = {
+		options: () => options,
+		rng: () => rng(),
+		tasks,
+		maskBase: () => options.publicUrl || listenUrl,
+		scheduleCallback(task) {
+			if (!task.callback || !task.outcome) return; // "never" tasks have nothing to report
+			const myEpoch = epoch;
+			const deliveryCtx = {
+				options: () => options,
+				stats,
+				timers,
+				requests: outgoing,
+				record: (attempt) => callbacks.push(attempt),
+				isCancelled: (t) => epoch !== myEpoch || tasks.get(t.task_id) !== t,
+			};
+			const t = setTimeout(
+				() => {
+					timers.delete(t);
+					deliverCallback(task, deliveryCtx).catch(() => {});
+				},
+				Math.max(0, task.finishesAt - Date.now()),
+			);
+			timers.add(t);
+		},
+	};
+
+	function record(req, url, raw, at) {
+		let body = raw;
+		if (raw !== '') {
+			try {
+				body = JSON.parse(raw);
+			} catch {
+				body = raw;
+			}
+		}
+		requests.push({
+			method: req.method,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			headers: { ...req.headers },
+			body,
+			at,
+		});
+		// Keep memory bounded in long benchmarks: drop the oldest 10% past the limit.
+		if (requests.length > options.recordLimit)
+			requests.splice(0, Math.ceil(options.recordLimit / 10));
+	}
+
+	async function onRequest(req, res) {
+		const at = Date.now();
+		const url = new URL(req.url, 'http://simulator.local');
+		if (url.pathname.startsWith('/__sim/')) {
+			const { raw } = await readBody(req);
+			return handleControl(req, res, sim, url, raw);
+		}
+		const route = routeOf(url.pathname);
+		stats.byRoute[route]++;
+		// Decide at arrival, before reading the body: that is when a loaded gateway sheds requests.
+		const rejected = stats.inFlight >= options.maxInFlight;
+		if (!rejected) {
+			stats.inFlight++;
+			stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+			let counted = true;
+			res.once('close', () => {
+				if (counted) stats.inFlight--;
+				counted = false;
+			});
+		}
+		const { raw, tooLarge } = await readBody(req);
+		record(req, url, raw, at);
+		const api = route === 'submit' || route === 'query' || route === 'token';
+		if (api && options.latencyMs > 0) await sleep(options.latencyMs, latencyTimers);
+		if (res.destroyed) return;
+		if (rejected) {
+			stats.rejected++;
+			return sendJson(
+				res,
+				429,
+				{ code: 429, msg: 'too many requests' },
+				{ 'Retry-After': String(options.retryAfterSeconds) },
+			);
+		}
+		const fault = faults.take(route, options, rng);
+		if (fault) {
+			stats.faults++;
+			return applyFault(req, res, fault, options, sendJson);
+		}
+		if (tooLarge) return sendJson(res, 413, { code: 413, msg: 'request body too large' });
+		return HANDLERS[route](req, res, ctx, url, raw);
+	}
+
+	const sim = {
+		get requests() {
+			return requests;
+		},
+		get callbacks() {
+			return callbacks;
+		},
+		get tasks() {
+			return tasks;
+		},
+		get stats() {
+			return stats;
+		},
+		get options() {
+			return { ...options };
+		},
+		get url() {
+			return listenUrl;
+		},
+		get pendingFaults() {
+			return faults.pending;
+		},
+
+		start(port = 0, host = '127.0.0.1') {
+			if (server) return Promise.reject(new Error('simulator already started'));
+			server = http.createServer((req, res) => {
+				onRequest(req, res).catch((e) =>
+					sendJson(res, 500, { code: 500, msg: `simulator bug: ${e.message}` }),
+				);
+			});
+			server.on('connection', (s) => {
+				sockets.add(s);
+				s.once('close', () => sockets.delete(s));
+			});
+			return new Promise((resolve, reject) => {
+				server.once('error', reject);
+				// A deep backlog so ~1000 simultaneous connects are not refused.
+				server.listen({ port, host, backlog: 4096 }, () => {
+					server.off('error', reject);
+					const actual = server.address().port;
+					const shown =
+						host === '0.0.0.0' || host === '::'
+							? '127.0.0.1'
+							: host.includes(':')
+								? `[${host}]`
+								: host;
+					listenUrl = `http://${shown}:${actual}`;
+					resolve({ url: listenUrl, port: actual });
+				});
+			});
+		},
+
+		async stop() {
+			epoch++;
+			for (const t of [...timers, ...latencyTimers]) clearTimeout(t);
+			timers.clear();
+			latencyTimers.clear();
+			for (const r of outgoing) r.destroy();
+			outgoing.clear();
+			if (!server) return;
+			const s = server;
+			server = null;
+			const closed = new Promise((resolve) => s.close(() => resolve()));
+			for (const sock of sockets) sock.destroy();
+			sockets.clear();
+			await closed;
+		},
+
+		/** Change options at run time; returns the resulting options. */
+		configure(partial = {}) {
+			const next = mergeOptions(options, partial);
+			if (partial.seed !== undefined) rng = createRng(next.seed);
+			options = next;
+			return { ...options };
+		},
+
+		injectFaults(list) {
+			faults.inject(list);
+		},
+
+		/** Forget requests, tasks (and their pending callbacks), callbacks, stats and queued faults. */
+		reset() {
+			epoch++;
+			for (const t of timers) clearTimeout(t);
+			timers.clear();
+			for (const r of outgoing) r.destroy();
+			outgoing.clear();
+			requests.length = 0;
+			callbacks.length = 0;
+			tasks.clear();
+			faults.clear();
+			const inFlight = stats.inFlight; // requests being served right now are still real
+			Object.assign(stats, freshStats(), { inFlight });
+			rng = createRng(options.seed);
+		},
+	};
+	return sim;
+}
+
+module.exports = { createSimulator };
