@@ -21,9 +21,9 @@ export class ToMovieeApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'App Key',
+			name: 'appKey',
 			// The app key is an identifier (sent in clear as X-App-Key), not a secret.
 			// eslint-disable-next-line n8n-nodes-base/cred-class-field-type-options-password-missing
-			name: 'appKey',
 			type: 'string',
 			default: '',
 			required: true,

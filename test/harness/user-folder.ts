@@ -10,6 +10,8 @@ import { join } from 'node:path';
 const userFolder = mkdtempSync(join(tmpdir(), 'n8n-harness-'));
 process.env.N8N_USER_FOLDER = userFolder;
 process.env.N8N_DIAGNOSTICS_ENABLED ??= 'false';
+// n8n's ErrorReporter logs every node error; tests assert on errors instead of reading logs.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 
 export const harnessUserFolder = userFolder;

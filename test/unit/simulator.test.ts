@@ -248,7 +248,7 @@ describe('ToMoviee simulator', () => {
 
 	describe('task lifecycle', () => {
 		it('goes queued -> processing -> succeeded, with result a JSON string of images_path', async () => {
-			const id = await submit('http://img.test/person.jpg?duration=1000', { params: 'row-7' }, '2');
+			const id = await submit('http://img.test/person.jpg?duration=2000', { params: 'row-7' }, '2');
 			const seen: number[] = [];
 			let final: Json | undefined;
 			while (!final) {
