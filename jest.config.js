@@ -1,6 +1,6 @@
 /** Three suites: pure helpers (unit), real workflows through n8n-core's engine (engine), and a real n8n (e2e). */
 const tsTransform = {
-	'^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true, diagnostics: false }],
+	'^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', diagnostics: false }],
 };
 
 const common = {

@@ -84,10 +84,15 @@ export interface WorkflowRunResult {
 	items: INodeExecutionData[];
 	/** Every main output of the result node's last run. */
 	outputs: INodeExecutionData[][];
-	/** The result node's error (the NodeApiError/NodeOperationError instance) or the run's. */
+	/**
+	 * The error the result node threw (the NodeApiError/NodeOperationError instance), also when
+	 * it continued on fail; else the run's error (a plain object, as n8n stores it).
+	 */
 	error: ExecutionBaseError | undefined;
 	runData: IRunData;
+	/** 'canceled' when abortAfterMs fired (what n8n records), else the engine's final status. */
 	status: ExecutionStatus;
+	cancelled: boolean;
 	run: IRun;
 	executionId: string;
 	resultNode: string;
@@ -160,10 +165,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const items = options.items ?? [{ json: {} }];
 	const storedCredentials = options.credentials ?? {};
 
-	const nodeTypes = new HarnessNodeTypes({
-		...options.nodeTypes,
-		[START_NODE_TYPE]: new HarnessStart(items),
-	});
+	const thrownErrors = new Map<string, unknown>();
+	const nodeTypes = new HarnessNodeTypes(
+		{ ...options.nodeTypes, [START_NODE_TYPE]: new HarnessStart(items) },
+		(nodeName, error) => thrownErrors.set(nodeName, error),
+	);
 	const credentialsHelper = new TestCredentials(options.credentialTypes, storedCredentials);
 
 	const startNode: INode = {
@@ -235,6 +241,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 		nodeExecutionOrder.push(nodeName);
 	});
+	// On cancel the engine reports the run at once (status 'canceled', what n8n records and
+	// shows) and again when the running node returns; the first report is the one that counts.
+	let reportedStatus: ExecutionStatus | undefined;
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => {
+		reportedStatus ??= fullRunData.status;
+	});
 
 	const additionalData = buildAdditionalData({
 		credentialsHelper,
@@ -272,12 +284,15 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const runData = run.data.resultData.runData;
 	const taskData = runData[resultNode]?.at(-1);
 	const outputs = (taskData?.data?.[NodeConnectionTypes.Main] ?? []).map((output) => output ?? []);
+	// runData keeps a plain copy of the error; hand back the instance the node threw.
+	const thrown = taskData?.error ? thrownErrors.get(resultNode) : undefined;
 	return {
 		items: outputs[0] ?? [],
 		outputs,
-		error: taskData?.error ?? run.data.resultData.error,
+		error: (thrown as ExecutionBaseError | undefined) ?? taskData?.error ?? run.data.resultData.error,
 		runData,
-		status: run.status,
+		status: reportedStatus === 'canceled' ? 'canceled' : run.status,
+		cancelled: reportedStatus === 'canceled',
 		run,
 		executionId,
 		resultNode,
