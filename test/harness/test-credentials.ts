@@ -65,7 +65,7 @@ class StoredCredentials extends ICredentials {
 		toUpdate: Partial<ICredentialDataDecryptedObject>,
 		toDelete: string[] = [],
 	): Promise<void> {
-		const data = { ...(await this.getData()), ...toUpdate };
+		const data = { ...(await this.getData()), ...toUpdate } as ICredentialDataDecryptedObject;
 		for (const key of toDelete) delete data[key];
 		await this.setData(data);
 	}

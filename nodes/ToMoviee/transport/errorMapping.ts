@@ -68,8 +68,11 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 		message = `ToMoviee answered HTTP ${details.httpCode ?? '?'}${said} ${where}${tried}`;
 		description = hintForHttp(details.httpCode, details.tries) ?? hintForApiMessage(details.apiMessage);
 	} else if (kind === 'network') {
-		message = `${error.message} ${where}${tried}`;
-		description = 'Check the Base URL in the ToMoviee API credential and the network between n8n and ToMoviee.';
+		// NodeApiError would replace the message with a generic text for connection error codes.
+		return new NodeOperationError(node, `${error.message} ${where}${tried}`, {
+			itemIndex: context.itemIndex,
+			description: 'Check the Base URL in the ToMoviee API credential and the network between n8n and ToMoviee.',
+		});
 	} else {
 		message = `${error.message} ${where}`;
 	}

@@ -45,9 +45,26 @@ function networkCodeOf(error: unknown): string | undefined {
 	return undefined;
 }
 
+// n8n's NodeError swaps any message holding a raw code such as ECONNREFUSED for a generic
+// text that loses the URL and the item, so the message says it in words.
+const NETWORK_CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ETIMEDOUT: 'timed out',
+	ESOCKETTIMEDOUT: 'timed out',
+	ECONNABORTED: 'connection aborted',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'DNS lookup failed',
+	EPIPE: 'connection closed',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	UND_ERR_SOCKET: 'connection closed',
+};
+
 function networkFailure(error: unknown, baseUrl: string, attempt: number): ToMovieeRequestFailure {
 	const networkCode = networkCodeOf(error);
-	return new ToMovieeRequestFailure('network', `Could not reach ToMoviee at ${baseUrl} (${networkCode ?? 'network error'})`, {
+	const what = (networkCode && NETWORK_CODE_WORDS[networkCode]) ?? 'network error';
+	return new ToMovieeRequestFailure('network', `Could not reach ToMoviee at ${baseUrl} (${what})`, {
 		tries: attempt,
 		networkCode,
 	});

@@ -348,12 +348,24 @@ async function createCredential(client, { name, type, data }) {
 }
 
 /**
- * Runs n8n's credential test (the "Test" button) on a stored credential. 2.41.1 only tests stored
- * credentials: `data` is optional and is merged over the stored (decrypted) values.
- * Resolves to { status: 'OK' | 'Error', message }.
+ * Runs n8n's credential test (the editor's "Test" button) on a stored credential, the way the
+ * editor does: it sends the form's data with secrets redacted, and n8n restores them from the
+ * stored values. `data` overrides single fields (e.g. a wrong key). 2.41.1 only tests stored
+ * credentials. Resolves to { status: 'OK' | 'Error', message }.
  */
-async function testCredential(client, { id, name = '', type, data }) {
-	return client.rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
+async function testCredential(client, { id, data = {} }) {
+	const stored = await client.rest('GET', `/credentials/${id}?includeData=true`);
+	const credentials = { id, name: stored.name, type: stored.type, data: { ...stored.data, ...data } };
+	return client.rest('POST', '/credentials/test', { credentials });
+}
+
+/**
+ * Publishes (activates) a workflow in the running n8n, which registers its webhooks at once;
+ * `n8n publish:workflow` only takes effect after a restart.
+ */
+async function activateWorkflow(client, workflowId) {
+	const { versionId } = await client.rest('GET', `/workflows/${workflowId}`);
+	return client.rest('POST', `/workflows/${workflowId}/activate`, { versionId });
 }
 
 // ---------------------------------------------------------------- executions
@@ -410,17 +422,20 @@ function nodeOutputJson(execution, nodeName) {
 // ---------------------------------------------------------------- CLI output
 
 /**
- * The JSON document that `n8n execute --rawOutput` prints after its log lines: the last block
- * that starts with a line beginning with `{` or `[` and parses to the end of the output.
+ * The JSON document that `n8n execute --rawOutput` prints after its log lines: the block that
+ * ends last, from a line starting with `{` or `[` to a line ending with `}` or `]`.
  */
 function rawOutputJson(stdout) {
 	const lines = stdout.split('\n');
-	for (let start = lines.length - 1; start >= 0; start--) {
-		if (!/^[[{]/.test(lines[start])) continue;
-		try {
-			return JSON.parse(lines.slice(start).join('\n'));
-		} catch {
-			// a `{` line inside the document or a log line; keep looking further up
+	const starts = lines.flatMap((line, index) => (/^[[{]/.test(line) ? [index] : []));
+	const ends = lines.flatMap((line, index) => (/[\]}]\s*$/.test(line) ? [index] : []));
+	for (const end of ends.reverse()) {
+		for (const start of starts.filter((index) => index <= end)) {
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n'));
+			} catch {
+				// not a whole document; try the next candidate
+			}
 		}
 	}
 	throw new Error(`no JSON document in n8n output:\n${stdout.slice(-2000)}`);
@@ -436,6 +451,7 @@ module.exports = {
 	login,
 	createCredential,
 	testCredential,
+	activateWorkflow,
 	listExecutions,
 	countExecutions,
 	waitForExecutions,

@@ -1,0 +1,127 @@
+import { NodeOperationError } from 'n8n-workflow';
+
+import { apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+
+let simulator: Simulator;
+
+beforeAll(async () => {
+	simulator = await startSimulator();
+});
+afterAll(async () => await simulator.stop());
+beforeEach(() => {
+	simulator.reset();
+	simulator.configure({ maxInFlight: Infinity, faultRate: 0, taskDurationMs: 150 });
+});
+
+const urls = (count: number, suffix = '') =>
+	Array.from({ length: count }, (_, i) => `https://x.test/img-${i}.png${suffix ? `?${suffix}` : ''}`);
+
+describe('batches', () => {
+	it('50 items in one run: 50 outputs, in input order, each paired, each task once', async () => {
+		simulator.configure({ taskDurationMs: [50, 600] });
+		const images = urls(50);
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', { controlType: '={{ String($itemIndex % 4) }}' }),
+			items: imagesItems(images),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(50);
+		run.items.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json).toMatchObject({ imageUrl: images[i], controlType: String(i % 4), status: 'succeeded' });
+		});
+		const submits = apiRequests(simulator, 'submit');
+		expect(submits).toHaveLength(50);
+		expect(new Set(run.items.map((item) => item.json.taskId)).size).toBe(50);
+		// One polling loop with backoff: a few queries per task, not one per poll tick per item.
+		expect(apiRequests(simulator, 'query').length).toBeLessThanOrEqual(50 * 6);
+	});
+
+	it('keeps at most maxConcurrency requests in flight', async () => {
+		simulator.configure({ latencyMs: 40 });
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }, { maxConcurrency: 3 }),
+			items: imagesItems(urls(30)),
+		});
+		simulator.configure({ latencyMs: 0 });
+		expect(run.error).toBeUndefined();
+		expect(simulator.stats.maxInFlight).toBeLessThanOrEqual(3);
+		expect(simulator.stats.maxInFlight).toBeGreaterThanOrEqual(2);
+	});
+
+	it('retries 429 (honouring Retry-After), 503 and dropped connections, then succeeds with no duplicates', async () => {
+		simulator.injectFaults([
+			{ route: 'submit', kind: '429', count: 2, retryAfter: 0 },
+			{ route: 'submit', kind: '503', count: 1 },
+			{ route: 'submit', kind: 'drop', count: 1 },
+			{ route: 'query', kind: '502', count: 1 },
+		]);
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 0.1, timeout: 30 }),
+			items: imagesItems(urls(3)),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+		expect(apiRequests(simulator, 'submit')).toHaveLength(3 + 4);
+		// A dropped submit may have created a task: never more than one output per input.
+		expect(run.items).toHaveLength(3);
+	});
+
+	it('a rate-limited gateway still gets every item through', async () => {
+		simulator.configure({ maxInFlight: 4, retryAfterSeconds: 0, latencyMs: 20 });
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }, { maxConcurrency: 20, maxTries: 10 }),
+			items: imagesItems(urls(40)),
+		});
+		simulator.configure({ maxInFlight: Infinity, latencyMs: 0 });
+		expect(run.error).toBeUndefined();
+		expect(run.items.every((item) => item.json.status === 'queued')).toBe(true);
+		expect(simulator.tasks.size).toBe(40);
+	});
+
+	it('10 % transient faults on 100 items: 100 succeed, none lost or duplicated', async () => {
+		simulator.configure({ faultRate: 0.1, faultKinds: ['429', '503', 'drop'], retryAfterSeconds: 0, seed: 7 });
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 0.1, timeout: 60, maxTries: 8 }),
+			items: imagesItems(urls(100)),
+			continueOnFail: true,
+		});
+		simulator.configure({ faultRate: 0 });
+		expect(run.items).toHaveLength(100);
+		expect(run.items.filter((item) => item.json.status === 'succeeded')).toHaveLength(100);
+		expect(new Set(run.items.map((item) => item.json.taskId)).size).toBe(100);
+	});
+
+	it('Stop (execution cancel) ends the wait with an error, not a hang', async () => {
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 0.2, timeout: 600 }),
+			items: imagesItems(['https://x.test/never-1.png', 'https://x.test/never-2.png']),
+			abortAfterMs: 700,
+		});
+		expect(run.error).toBeDefined();
+		const queriesAtEnd = apiRequests(simulator, 'query').length;
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		expect(apiRequests(simulator, 'query').length).toBe(queriesAtEnd);
+	});
+
+	it('Task > Get waits for many tasks with one loop', async () => {
+		const submitted = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }),
+			items: imagesItems(urls(5)),
+		});
+		const ids = submitted.items.map((item) => item.json.taskId as string);
+		const run = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId: '={{ $json.taskId }}', waitForCompletion: true, options: { pollInterval: 0.1 } },
+			items: ids.map((taskId) => ({ json: { taskId } })),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => [item.json.taskId, item.json.status])).toEqual(ids.map((id) => [id, 'succeeded']));
+	});
+
+	it('a bad Max Concurrency is refused before any request', async () => {
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', {}, { maxConcurrency: 0 }) });
+		expect(run.error).toBeInstanceOf(NodeOperationError);
+		expect(run.error!.message).toContain('field "maxConcurrency"');
+		expect(simulator.requests).toHaveLength(0);
+	});
+});

@@ -1,0 +1,66 @@
+import { apiRequests, FAST_WAIT, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+
+let simulator: Simulator;
+
+beforeAll(async () => {
+	simulator = await startSimulator({ taskDurationMs: 400 });
+});
+afterAll(async () => await simulator.stop());
+beforeEach(() => simulator.reset());
+
+async function submitOne(imageUrl = 'https://x.test/a.png'): Promise<string> {
+	const run = await runToMoviee(simulator, { parameters: recognize(imageUrl, { waitForCompletion: false }) });
+	return run.items[0].json.taskId as string;
+}
+
+describe('Task > Get', () => {
+	it('returns the current state when not waiting', async () => {
+		const taskId = await submitOne();
+		const run = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false },
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].json).toMatchObject({ taskId, status: expect.stringMatching(/queued|processing/) });
+		expect(apiRequests(simulator, 'query')).toHaveLength(1);
+		expect(apiRequests(simulator, 'query')[0].body).toEqual({ task_id: taskId });
+	});
+
+	it('waits until the task ends', async () => {
+		const taskId = await submitOne();
+		const run = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT },
+		});
+		expect(run.items[0].json).toMatchObject({ taskId, status: 'succeeded', statusCode: 3, progress: 100 });
+		expect((run.items[0].json.resultUrls as string[])[0]).toContain(`/masks/${taskId}.png`);
+	});
+
+	it('reports a failed task as data when not waiting, as an error when waiting', async () => {
+		const taskId = await submitOne('https://x.test/fail.png');
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		const looked = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false },
+		});
+		expect(looked.items[0].json).toMatchObject({ taskId, status: 'failed', statusCode: 4 });
+		const waited = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT },
+		});
+		expect(waited.error?.message).toContain(taskId);
+		expect(waited.error?.message).toContain('failed');
+	});
+
+	it('names the task when ToMoviee does not know it', async () => {
+		const run = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId: 'no-such-task', waitForCompletion: false },
+		});
+		expect(run.error?.message).toContain('task not found');
+		expect(run.error?.message).toContain('no-such-task');
+	});
+
+	it('refuses an empty task id before any request', async () => {
+		const run = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId: ' ', waitForCompletion: false },
+		});
+		expect(run.error?.message).toMatch(/Task ID is empty.*item 0.*taskId/);
+		expect(simulator.requests).toHaveLength(0);
+	});
+});
