@@ -176,7 +176,7 @@ export class ToMovieeTrigger implements INodeType {
 		if (!parsed.ok) return reply(this, 400, parsed.reason);
 		const { task, params } = parsed;
 		if (!statuses.includes(task.status)) {
-			return { webhookResponse: { code: 0, msg: `ok, status ${task.status} ignored` } };
+			return { webhookResponse: { code: 0, msg: 'ok' } };
 		}
 
 		const node = this.getNode();
@@ -184,7 +184,7 @@ export class ToMovieeTrigger implements INodeType {
 		const staticData = this.getWorkflowStaticData('node');
 		const storedKeys = Array.isArray(staticData.deliveredKeys) ? (staticData.deliveredKeys as string[]) : [];
 		if (storedKeys.includes(deliveryKey) || !deliveredCallbacks.remember(deliveryKey)) {
-			return { webhookResponse: { code: 0, msg: 'ok, duplicate ignored' } };
+			return { webhookResponse: { code: 0, msg: 'ok' } };
 		}
 		// Best effort: n8n 2.41 does not save static data changed here, the in-process window is what counts.
 		staticData.deliveredKeys = [...storedKeys, deliveryKey].slice(-STORED_KEYS_LIMIT);

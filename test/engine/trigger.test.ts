@@ -1,0 +1,189 @@
+import { createHmac } from 'crypto';
+import { request } from 'undici';
+
+import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
+import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
+import { startWebhookServer, type WebhookServer } from '../harness';
+import { APP_KEY, APP_SECRET, WSID } from './fixtures';
+
+const credentials = {
+	toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID } },
+};
+
+async function startTrigger(parameters: Record<string, unknown> = {}): Promise<WebhookServer> {
+	return await startWebhookServer({
+		nodeType: new ToMovieeTrigger(),
+		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters },
+		credentialTypes: { toMovieeApi: new ToMovieeApi() },
+		credentials,
+	});
+}
+
+function signed(url: string, secret = APP_SECRET): string {
+	const parsed = new URL(url);
+	parsed.searchParams.set('signature', createHmac('sha256', secret).update(parsed.pathname).digest('base64url'));
+	return parsed.toString();
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+	const response = await request(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await response.body.text();
+	let json: any;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = text;
+	}
+	return { status: response.statusCode, json };
+}
+
+const RESULT = '{"images_path":["https://cdn.example.com/m/1.png"],"control_type":"2"}';
+let counter = 0;
+const nextId = () => `tm_trigger_${++counter}`;
+
+let server: WebhookServer;
+let hookUrl: string;
+beforeEach(async () => {
+	server = await startTrigger();
+	hookUrl = server.getNodeWebhookUrl('default');
+});
+afterEach(async () => await server.close());
+
+describe('ToMoviee Trigger over real HTTP', () => {
+	it.each([
+		['bare task', (id: string) => ({ task_id: id, status: 3, progress: 100, reason: '', result: RESULT, params: '{"row":7}' })],
+		['envelope', (id: string) => ({ code: 0, msg: 'success', data: { task_id: id, status: 3, progress: 100, reason: '', result: RESULT, params: '{"row":7}' } })],
+		['camelCase, numeric-string status, result object', (id: string) => ({ taskId: id, status: '3', progress: 100, result: JSON.parse(RESULT), params: '{"row":7}' })],
+	])('accepts a signed callback as %s: one execution in the action node shape', async (_form, body) => {
+		const taskId = nextId();
+		const answer = await post(signed(hookUrl), body(taskId));
+		expect(answer).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(server.executions).toHaveLength(1);
+		const [[item]] = server.executions[0].workflowData;
+		expect(item.json).toMatchObject({
+			taskId,
+			status: 'succeeded',
+			statusCode: 3,
+			progress: 100,
+			reason: '',
+			resultUrls: ['https://cdn.example.com/m/1.png'],
+			result: { images_path: ['https://cdn.example.com/m/1.png'], control_type: '2' },
+			params: { row: 7 },
+			receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+		});
+	});
+
+	it('keeps a pass-through string that is not JSON as is', async () => {
+		await post(signed(hookUrl), { task_id: nextId(), status: 4, reason: 'bad image', params: 'row-12' });
+		expect(server.executions[0].workflowData[0][0].json).toMatchObject({ status: 'failed', reason: 'bad image', params: 'row-12' });
+	});
+
+	it('keeps the user query and verifies the signature with it present', async () => {
+		const answer = await post(signed(`${hookUrl}?sheet=a%20b&row=3`), { task_id: nextId(), status: 3 });
+		expect(answer.status).toBe(200);
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('refuses a callback without signature: 401, nothing starts', async () => {
+		const answer = await post(hookUrl, { task_id: nextId(), status: 3 });
+		expect(answer.status).toBe(401);
+		expect(answer.json.msg).toMatch(/not signed/);
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('refuses a wrong signature (other secret, tampered) with 401', async () => {
+		expect((await post(signed(hookUrl, 'another-secret'), { task_id: nextId(), status: 3 })).status).toBe(401);
+		const tampered = signed(hookUrl).replace(/signature=(.)/, (_m, c) => `signature=${c === 'A' ? 'B' : 'A'}`);
+		expect((await post(tampered, { task_id: nextId(), status: 3 })).status).toBe(401);
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('accepts unsigned calls only when Allow Unsigned is on, and still checks a given signature', async () => {
+		await server.close();
+		server = await startTrigger({ options: { allowUnsigned: true } });
+		hookUrl = server.getNodeWebhookUrl('default');
+		expect((await post(hookUrl, { task_id: nextId(), status: 3 })).status).toBe(200);
+		expect((await post(`${hookUrl}?signature=forged`, { task_id: nextId(), status: 3 })).status).toBe(401);
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('malformed JSON is refused before the node (422), nothing starts', async () => {
+		const answer = await post(signed(hookUrl), '{"task_id": ');
+		expect(answer.status).toBe(422);
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('a JSON body without a task id gets 400 JSON, nothing starts', async () => {
+		const answer = await post(signed(hookUrl), { status: 3, result: RESULT });
+		expect(answer.status).toBe(400);
+		expect(answer.json).toMatchObject({ code: 400, msg: expect.stringMatching(/task_id/) });
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('an oversized body gets 413, nothing starts', async () => {
+		await server.close();
+		server = await startTrigger({ options: { maxBodySizeKb: 1 } });
+		hookUrl = server.getNodeWebhookUrl('default');
+		const answer = await post(signed(hookUrl), { task_id: nextId(), status: 3, result: 'x'.repeat(4096) });
+		expect(answer.status).toBe(413);
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('a status outside the filter is answered 200 and starts nothing', async () => {
+		const answer = await post(signed(hookUrl), { task_id: nextId(), status: 2, progress: 40 });
+		expect(answer).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('a chosen non-final status starts a run', async () => {
+		await server.close();
+		server = await startTrigger({ statuses: ['processing'] });
+		hookUrl = server.getNodeWebhookUrl('default');
+		await post(signed(hookUrl), { task_id: nextId(), status: 2, progress: 40 });
+		await post(signed(hookUrl), { task_id: nextId(), status: 3 });
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].workflowData[0][0].json.status).toBe('processing');
+	});
+
+	it('a duplicate delivery (sequential) starts one execution', async () => {
+		const body = { task_id: nextId(), status: 3, result: RESULT };
+		const first = await post(signed(hookUrl), body);
+		const second = await post(signed(hookUrl), body);
+		expect([first.status, second.status]).toEqual([200, 200]);
+		expect(second.json).toEqual({ code: 0, msg: 'ok' });
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('duplicate deliveries (10 concurrent) start one execution', async () => {
+		const body = { task_id: nextId(), status: 4, reason: 'x' };
+		const answers = await Promise.all(Array.from({ length: 10 }, () => post(signed(hookUrl), body)));
+		expect(answers.every((answer) => answer.status === 200)).toBe(true);
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('the same task with a new status is not a duplicate', async () => {
+		await server.close();
+		server = await startTrigger({ statuses: ['processing', 'succeeded'] });
+		hookUrl = server.getNodeWebhookUrl('default');
+		const taskId = nextId();
+		await post(signed(hookUrl), { task_id: taskId, status: 2 });
+		await post(signed(hookUrl), { task_id: taskId, status: 3 });
+		expect(server.executions).toHaveLength(2);
+	});
+
+	it('Include Raw adds body, headers and query without the signature or auth headers', async () => {
+		await server.close();
+		server = await startTrigger({ options: { includeRaw: true } });
+		hookUrl = server.getNodeWebhookUrl('default');
+		await post(signed(`${hookUrl}?row=1`), { task_id: nextId(), status: 3 }, { authorization: 'Basic c2VjcmV0', 'x-trace': 't-1' });
+		const raw = server.executions[0].workflowData[0][0].json.raw as any;
+		expect(raw.query).toEqual({ row: '1' });
+		expect(raw.headers['x-trace']).toBe('t-1');
+		expect(raw.headers.authorization).toBeUndefined();
+		expect(JSON.stringify(raw)).not.toContain('signature');
+	});
+});
