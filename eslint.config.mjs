@@ -1,3 +1,4 @@
+import globals from 'globals';
 // The pair of rule sets n8n's package scanner applies (community-nodes recommended +
 // n8n-nodes-base community/nodes/credentials), plus ordinary TypeScript rules for tests.
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
@@ -59,7 +60,7 @@ export default [
 		files: ['test/**/*.js'],
 		languageOptions: {
 			sourceType: 'commonjs',
-			globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly' },
+			globals: { ...globals.node, ...globals.jest },
 		},
 		rules: { 'no-unused-vars': 'error', 'no-undef': 'error' },
 	},
