@@ -15,7 +15,13 @@ export class ToMoviee implements INodeType {
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Extract edge, pose, subject or depth masks from images with the ToMoviee (Wondershare) open API',
 		defaults: { name: 'ToMoviee' },
-		usableAsTool: true,
+		usableAsTool: {
+			replacements: {
+				// What an AI agent reads by default when the node is added as a tool.
+				description:
+					'Extracts a mask image from a photo URL (jpg/png) with ToMoviee and returns its task ID, status and mask URLs (resultUrls). Control type "0" Edge: a line drawing of outlines; "1" Pose: a skeleton of body joints; "2" Subject: a cut-out mask of the main subject; "3" Depth: a depth map, near bright and far dark. Task > Get looks up a task ID returned earlier.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'toMovieeApi', required: true }],

@@ -9,11 +9,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { downloadOptions } from '../ToMoviee/actions/common.description';
+import { readDownloadSettings } from '../ToMoviee/actions/job';
 import { parseCallbackBody } from '../ToMoviee/helpers/callbackPayload';
 import { SIGNATURE_PARAM, verifySignature } from '../ToMoviee/helpers/callbackSignature';
 import { CREDENTIAL_NAME } from '../ToMoviee/helpers/constants';
 import { RecentKeys } from '../ToMoviee/helpers/recentKeys';
 import { FINAL_STATUSES } from '../ToMoviee/helpers/taskStatus';
+import { downloadMasks } from '../ToMoviee/transport/downloadMasks';
 
 /** Deliveries already turned into executions, per process (see README: what dedupe covers). */
 const deliveredCallbacks = new RecentKeys(10_000);
@@ -37,6 +40,11 @@ function requestBodySize(context: IWebhookFunctions): number {
 function requestPath(context: IWebhookFunctions): string {
 	const request = context.getRequestObject();
 	return request.originalUrl ?? request.url ?? '/';
+}
+
+function controlTypeOf(result: unknown): string | null {
+	const value = (result as { control_type?: unknown } | null)?.control_type;
+	return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
 function withoutSignature(query: IDataObject): IDataObject {
@@ -104,6 +112,15 @@ export class ToMovieeTrigger implements INodeType {
 						description:
 							'Whether to accept callbacks whose URL has no signature (URLs configured outside n8n). Risky: anyone who learns the URL can then start this workflow with made-up results.',
 					},
+					...downloadOptions.map((option) =>
+						option.name === 'download'
+							? {
+									...option,
+									description:
+										'Whether to download the result images of succeeded tasks and attach them as binary data for a storage node. A failed download still starts the workflow, with the reason in downloadError.',
+								}
+							: option,
+					),
 					{
 						displayName: 'Include Raw Request',
 						name: 'includeRaw',
@@ -157,6 +174,12 @@ export class ToMovieeTrigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const statuses = this.getNodeParameter('statuses', FINAL_STATUSES) as string[];
 		const maxBytes = Number(options.maxBodySizeKb ?? 1024) * 1024;
+		let download;
+		try {
+			download = readDownloadSettings(options);
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
 		if (requestBodySize(this) > maxBytes) {
 			return reply(this, 413, `The callback body is larger than ${Math.round(maxBytes / 1024)} KB`);
 		}
@@ -201,6 +224,14 @@ export class ToMovieeTrigger implements INodeType {
 			json.raw = { body: this.getBodyData(), headers, query: withoutSignature(query) };
 		}
 		const item: INodeExecutionData = { json };
+		if (download && task.status === 'succeeded') {
+			try {
+				item.binary = await downloadMasks(this, task, controlTypeOf(task.result), { ...download, timeoutMs: 30_000 });
+			} catch (error) {
+				// The callback is not repeated: start the workflow anyway and say why the file is missing.
+				json.downloadError = error instanceof Error ? error.message : String(error);
+			}
+		}
 		return { webhookResponse: { code: 0, msg: 'ok' }, workflowData: [[item]] };
 	}
 }

@@ -57,3 +57,31 @@ export const waitAndBatchOptions: INodeProperties[] = [
 			'How long to wait for a task to end when Wait for Completion is on. A task still running then becomes an error naming its task ID.',
 	},
 ];
+
+/** Options to fetch the result images as binary data for storage nodes. */
+export const downloadOptions: INodeProperties[] = [
+	{
+		displayName: 'Download Result Images',
+		name: 'download',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to download the result images of succeeded tasks and attach them as binary data, so a storage node (S3, Google Drive, FTP, Write File…) can save them next. Needs Wait for Completion, or a task that has already ended.',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the file in. A second image of the same task goes to data_1, and so on.',
+		description: 'Binary field the first result image is put in',
+	},
+	{
+		displayName: 'Max Download Size (MB)',
+		name: 'maxDownloadSizeMb',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1024 },
+		default: 50,
+		description: 'Result images larger than this fail the item instead of filling memory',
+	},
+];

@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IN
 
 import type { ItemContext } from '../helpers/outputItem';
 import type { NormalizedTask } from '../helpers/taskResult';
-import { validateNumberInRange } from '../helpers/validation';
+import { InputError, validateNumberInRange } from '../helpers/validation';
 import type { TransportSettings } from '../transport/request';
 
 export interface WaitSettings {
@@ -18,6 +18,8 @@ export interface Job {
 	payload: IDataObject;
 	/** Undefined when the item should not wait for its task to end. */
 	wait?: WaitSettings;
+	/** Set when the result images of a succeeded task are wanted as binary data. */
+	download?: DownloadRequest;
 	task?: NormalizedTask;
 	/** What the item was doing when it failed, for error messages ("submitting the task"). */
 	action: string;
@@ -50,6 +52,27 @@ export function readWaitSettings(options: IDataObject, wait: boolean): WaitSetti
 		? validateNumberInRange('timeout', 'Timeout (Seconds)', options.timeout, 1, 86400)
 		: 600;
 	return wait ? { pollIntervalMs: Math.round(pollInterval * 1000), timeoutMs: Math.round(timeout * 1000) } : undefined;
+}
+
+export interface DownloadRequest {
+	binaryPropertyName: string;
+	maxBytes: number;
+}
+
+export function readDownloadSettings(options: IDataObject): DownloadRequest | undefined {
+	if (options.download !== true) return undefined;
+	const binaryPropertyName = String(options.binaryPropertyName ?? 'data').trim();
+	if (binaryPropertyName === '' || /\s/.test(binaryPropertyName)) {
+		throw new InputError(
+			'binaryPropertyName',
+			`Put Output File in Field must be a name without spaces, got "${binaryPropertyName}"`,
+			'Use a name such as data.',
+		);
+	}
+	const maxMb = isSet(options.maxDownloadSizeMb)
+		? validateNumberInRange('maxDownloadSizeMb', 'Max Download Size (MB)', options.maxDownloadSizeMb, 1, 1024)
+		: 50;
+	return { binaryPropertyName, maxBytes: Math.round(maxMb * 1024 * 1024) };
 }
 
 export interface BatchSettings {

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AdaptiveConcurrency, runPooled } from '../helpers/adaptiveConcurrency';
@@ -6,6 +6,7 @@ import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../helpers/constants';
 import { toOutputJson } from '../helpers/outputItem';
 import { isFinalStatus } from '../helpers/taskStatus';
 import { hintForApiMessage, toNodeError } from '../transport/errorMapping';
+import { downloadMasks, MaskDownloadError } from '../transport/downloadMasks';
 import type { TransportSettings } from '../transport/request';
 import { InputError } from '../helpers/validation';
 import * as imageRecognition from './imageRecognition';
@@ -44,6 +45,55 @@ function endedBadly(context: IExecuteFunctions, job: Job): ItemError | undefined
 		{ message, taskId: ended.taskId, status: ended.status, reason: ended.reason },
 		{ message, description: hintForApiMessage(ended.reason), itemIndex: job.itemIndex },
 	);
+}
+
+function downloadError(context: IExecuteFunctions, error: unknown, job: Job): ItemError {
+	if (!(error instanceof MaskDownloadError)) {
+		return toNodeError(context.getNode(), error, {
+			itemIndex: job.itemIndex,
+			action: 'downloading the result image',
+			taskId: job.task?.taskId,
+		});
+	}
+	const message = `${error.message} [item ${job.itemIndex}]`;
+	return new NodeApiError(
+		context.getNode(),
+		{ message, taskId: job.task?.taskId ?? '', ...(error.httpCode ? { httpCode: String(error.httpCode) } : {}) },
+		{
+			message,
+			description: error.hint,
+			httpCode: error.httpCode ? String(error.httpCode) : undefined,
+			itemIndex: job.itemIndex,
+		},
+	);
+}
+
+/** Result images of the succeeded tasks that asked for them, through the same pool. */
+async function downloadResults(
+	context: IExecuteFunctions,
+	jobs: Job[],
+	errors: Map<number, ItemError>,
+	transport: TransportSettings,
+	limiter: AdaptiveConcurrency,
+): Promise<Map<number, IBinaryKeyData>> {
+	const binaries = new Map<number, IBinaryKeyData>();
+	const wanted = jobs.filter((job) => job.download && job.task?.status === 'succeeded' && !errors.has(job.itemIndex));
+	await runPooled(wanted.length, limiter, async (index) => {
+		const job = wanted[index];
+		try {
+			binaries.set(
+				job.itemIndex,
+				await downloadMasks(context, job.task!, job.context.controlType, {
+					...job.download!,
+					timeoutMs: transport.requestTimeoutMs,
+					signal: transport.signal,
+				}),
+			);
+		} catch (error) {
+			errors.set(job.itemIndex, downloadError(context, error, job));
+		}
+	});
+	return binaries;
 }
 
 function errorJson(error: ItemError, job: Job | undefined): IDataObject {
@@ -123,12 +173,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	if (!continueOnFail && errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;
 
+	const binaries = await downloadResults(this, started, errors, transport, limiter);
+	if (!continueOnFail && errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;
+
 	return [
 		items.map((_, itemIndex): INodeExecutionData => {
 			const job = jobs.get(itemIndex);
 			const error = errors.get(itemIndex);
 			const json = error ? errorJson(error, job) : toOutputJson(job!.task!, job!.context);
-			return { json, pairedItem: { item: itemIndex } };
+			const binary = error ? undefined : binaries.get(itemIndex);
+			return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
 		}),
 	];
 }

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Recognize',
 				value: 'recognize',
 				description: 'Extract an edge, pose, subject or depth mask from an image',
-				action: 'Recognize an image',
+				action: 'Extract a mask from an image',
 			},
 		],
 		default: 'recognize',

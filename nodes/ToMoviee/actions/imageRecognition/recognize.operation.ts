@@ -14,8 +14,8 @@ import {
 	validateImageUrl,
 } from '../../helpers/validation';
 import { callToMoviee } from '../../transport/request';
-import { waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
-import { readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
+import { downloadOptions, waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
+import { readDownloadSettings, readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
 
 const show = { resource: ['imageRecognition'], operation: ['recognize'] };
 
@@ -109,6 +109,7 @@ export const description: INodeProperties[] = [
 				default: 0,
 				description: "ToMoviee user ID (wsid) for this item; 0 uses the credential's",
 			},
+			...downloadOptions,
 			...waitAndBatchOptions,
 		],
 	},
@@ -123,6 +124,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): J
 		itemIndex,
 		context: { controlType, imageUrl },
 		wait: readWaitSettings(options, wait),
+		download: readDownloadSettings(options),
 		action: 'submitting the recognition task',
 		payload: buildSubmitBody(imageUrl, controlType, options, run),
 	};

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { NormalizedTask } from '../../helpers/taskResult';
 import { validateTaskId } from '../../helpers/validation';
-import { waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
-import { readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
+import { downloadOptions, waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
+import { readDownloadSettings, readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
 import { queryTask } from './queryTask';
 
 const show = { resource: ['task'], operation: ['get'] };
@@ -27,7 +27,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions: { show },
-		options: [...waitAndBatchOptions],
+		options: [...downloadOptions, ...waitAndBatchOptions],
 	},
 ];
 
@@ -40,6 +40,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): Job {
 		context: { controlType: null, imageUrl: null },
 		payload: { taskId },
 		wait: readWaitSettings(options, wait),
+		download: readDownloadSettings(options),
 		action: `querying task ${taskId}`,
 	};
 }

@@ -1,0 +1,111 @@
+import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
+import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
+import { startWebhookServer } from '../harness';
+import { createHmac } from 'crypto';
+import { request } from 'undici';
+
+import { APP_KEY, APP_SECRET, WSID, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+let simulator: Simulator;
+
+beforeAll(async () => {
+	simulator = await startSimulator({ taskDurationMs: 100 });
+});
+afterAll(async () => await simulator.stop());
+beforeEach(() => {
+	simulator.reset();
+	simulator.configure({ publicUrl: null });
+});
+
+function bytesOf(binary: { data: string }): Buffer {
+	return Buffer.from(binary.data, 'base64');
+}
+
+describe('Download Result Images', () => {
+	it('attaches each succeeded mask as binary with a PNG mime type and a telling file name', async () => {
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', { controlType: '2' }, { download: true, binaryPropertyName: 'mask' }),
+			items: imagesItems(['https://x.test/a.png', 'https://x.test/b.jpg']),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items).toHaveLength(2);
+		for (const item of run.items) {
+			const binary = item.binary!.mask as any;
+			expect(binary).toMatchObject({ mimeType: 'image/png', fileName: `${item.json.taskId}-subject.png` });
+			expect(bytesOf(binary).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+		}
+		// The credential never goes to the storage host.
+		const maskRequests = simulator.requests.filter((r) => r.path.startsWith('/masks/'));
+		expect(maskRequests).toHaveLength(2);
+		for (const r of maskRequests) {
+			expect(r.headers.authorization).toBeUndefined();
+			expect(r.headers['x-app-key']).toBeUndefined();
+		}
+	});
+
+	it('Task > Get downloads the masks of a task that already ended', async () => {
+		const submitted = await runToMoviee(simulator, { parameters: recognize('https://x.test/c.png', { controlType: '3' }) });
+		const taskId = submitted.items[0].json.taskId as string;
+		const run = await runToMoviee(simulator, {
+			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false, options: { download: true } },
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].binary!.data).toMatchObject({ fileName: `${taskId}-depth.png`, mimeType: 'image/png' });
+	});
+
+	it('no binary (and no error) for a task that has not ended when not waiting', async () => {
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('https://x.test/d.png', { waitForCompletion: false }, { download: true }),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].binary).toBeUndefined();
+	});
+
+	it('an expired result URL is a clear error naming the task; with Continue On Fail an error item', async () => {
+		simulator.configure({ publicUrl: `${simulator.url}/gone` });
+		const failing = await runToMoviee(simulator, { parameters: recognize('https://x.test/e.png', {}, { download: true }) });
+		expect(failing.error!.message).toMatch(/result image of task tm_\w+ is no longer available \(HTTP 404\).*expired \[item 0\]/);
+		const continued = await runToMoviee(simulator, {
+			parameters: recognize('https://x.test/e.png', {}, { download: true }),
+			continueOnFail: true,
+		});
+		expect(continued.items[0].json).toMatchObject({ status: 'succeeded', error: expect.stringMatching(/expired/) });
+		expect(continued.items[0].binary).toBeUndefined();
+	});
+
+	it('a bad binary field name is refused before any request', async () => {
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('https://x.test/f.png', {}, { download: true, binaryPropertyName: 'my mask' }),
+		});
+		expect(run.error!.message).toContain('field "binaryPropertyName"');
+		expect(simulator.requests).toHaveLength(0);
+	});
+
+	it('the trigger downloads the mask of a succeeded callback, and reports an expired one', async () => {
+		const server = await startWebhookServer({
+			nodeType: new ToMovieeTrigger(),
+			node: { webhookId: 'download-hook', parameters: { options: { download: true } } },
+			credentialTypes: { toMovieeApi: new ToMovieeApi() },
+			credentials: { toMovieeApi: { id: '1', name: 'c', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID } } },
+		});
+		try {
+			const submitted = await runToMoviee(simulator, { parameters: recognize('https://x.test/g.png', { controlType: '1' }) });
+			const taskId = submitted.items[0].json.taskId as string;
+			const url = new URL(server.getNodeWebhookUrl('default'));
+			url.searchParams.set('signature', createHmac('sha256', APP_SECRET).update(url.pathname).digest('base64url'));
+			const post = async (body: unknown) =>
+				(await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).statusCode;
+			const result = JSON.stringify({ images_path: [`${simulator.url}/masks/${taskId}.png`], control_type: '1' });
+			expect(await post({ task_id: taskId, status: 3, result })).toBe(200);
+			expect(await post({ task_id: 'tm_old', status: 3, result: JSON.stringify({ images_path: [`${simulator.url}/masks/expired.png`] }) })).toBe(200);
+			expect(server.executions).toHaveLength(2);
+			const [fresh, expired] = server.executions.map((execution) => execution.workflowData[0][0]);
+			expect(fresh.binary!.data).toMatchObject({ fileName: `${taskId}-pose.png`, mimeType: 'image/png' });
+			expect(expired.binary).toBeUndefined();
+			expect(expired.json.downloadError).toMatch(/HTTP 403.*expired/);
+		} finally {
+			await server.close();
+		}
+	});
+});
