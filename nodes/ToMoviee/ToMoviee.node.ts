@@ -1,6 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { callbackResumeWebhooks, resumeOnCallback } from './actions/callbackWait';
 import * as imageRecognition from './actions/imageRecognition';
 import { router } from './actions/router';
 import * as task from './actions/task';
@@ -25,6 +33,9 @@ export class ToMoviee implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'toMovieeApi', required: true }],
+		// Like n8n's send-and-wait nodes: a restart webhook only, reachable through the signed
+		// resume URL of a waiting execution; nothing is registered, so no lifecycle methods.
+		webhooks: callbackResumeWebhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -44,5 +55,9 @@ export class ToMoviee implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeOnCallback.call(this);
 	}
 }

@@ -232,6 +232,9 @@ export class ToMovieeTrigger implements INodeType {
 				json.downloadError = error instanceof Error ? error.message : String(error);
 			}
 		}
-		return { webhookResponse: { code: 0, msg: 'ok' }, workflowData: [[item]] };
+		// With responseMode onReceived n8n 2.41 answers its default "firstEntryJson" text before it
+		// looks at webhookResponse when an execution starts, so the node answers itself.
+		this.getResponseObject().status(200).json({ code: 0, msg: 'ok' });
+		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
 }

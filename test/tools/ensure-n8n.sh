@@ -22,6 +22,28 @@ progress() { echo "[ensure-n8n] $*" >&2; }
 
 seconds_since() { echo $(($(date +%s) - $1)); }
 
+# Runs a long command, printing a progress line every 30 s so a first run does not look stuck.
+with_ticker() {
+	local label=$1 started ticker rc=0
+	shift
+	started=$(date +%s)
+	# stdout closed and the sleep killed with the ticker: callers wait for this script's pipes to close
+	(
+		trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+		while :; do
+			sleep 30 &
+			nap=$!
+			wait "$nap"
+			progress "  ...$label ($(seconds_since "$started") s so far)"
+		done
+	) >/dev/null &
+	ticker=$!
+	"$@" || rc=$?
+	kill "$ticker" 2>/dev/null || true
+	wait "$ticker" 2>/dev/null || true
+	return "$rc"
+}
+
 # When run through `npm run` from the repo, npm exports its config (the repo sets
 # ignore-scripts=true); none of that must leak into these installs.
 forget_inherited_npm_config() {
@@ -69,9 +91,9 @@ ensure_n8n() {
 		# npm and node-gyp must run on Node 24 and build against its headers (~/.npmrc points at Node 20's)
 		export PATH="$NODE24_HOME/bin:$PATH" npm_config_nodedir="$NODE24_HOME"
 		# A plain install fails: the Kafka client's install script downloads from outside.
-		npm_logged install "n8n@$N8N_VERSION" --ignore-scripts
+		with_ticker "downloading n8n" npm_logged install "n8n@$N8N_VERSION" --ignore-scripts
 		progress "n8n downloaded in $(seconds_since "$started") s; building sqlite3 and isolated-vm (about 1.5 minutes)..."
-		npm_logged rebuild sqlite3 isolated-vm --ignore-scripts=false
+		with_ticker "building" npm_logged rebuild sqlite3 isolated-vm --ignore-scripts=false
 	)
 	touch "$N8N_DIR/$MARKER"
 	progress "n8n $N8N_VERSION ready in $(seconds_since "$started") s"

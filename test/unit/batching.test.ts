@@ -64,6 +64,17 @@ describe('adaptive concurrency', () => {
 		expect(limit.limit).toBe(3);
 	});
 
+	it('counts a burst of 429s for requests sent before the last decrease once', () => {
+		const limit = new AdaptiveConcurrency(40);
+		limit.onThrottled(1000, 1100); // sent at 1000, answered at 1100: 40 -> 20
+		limit.onThrottled(1005, 1101); // same episode: sent before the decrease
+		limit.onThrottled(1099, 1102);
+		expect(limit.limit).toBe(20);
+		limit.onThrottled(1200, 1300); // sent after the decrease: a new episode
+		expect(limit.limit).toBe(10);
+		expect(limit.throttleEvents).toBe(4);
+	});
+
 	it('never runs more workers than the limit and runs each index once', async () => {
 		const limit = new AdaptiveConcurrency(3);
 		let running = 0;

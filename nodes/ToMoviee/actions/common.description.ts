@@ -85,3 +85,25 @@ export const downloadOptions: INodeProperties[] = [
 		description: 'Result images larger than this fail the item instead of filling memory',
 	},
 ];
+
+export const waitMethodProperty = (resource: string, operation: string): INodeProperties => ({
+	displayName: 'Wait Method',
+	name: 'waitMethod',
+	type: 'options',
+	default: 'poll',
+	description: 'How to learn that the tasks ended (read from the first item, for the whole batch)',
+	options: [
+		{
+			name: 'Poll',
+			value: 'poll',
+			description: 'Ask ToMoviee for the status until each task ends. Works everywhere.',
+		},
+		{
+			name: 'Wait for Callback',
+			value: 'callback',
+			description:
+				'Park the execution (no polling, no memory held, survives restarts) until ToMoviee calls back for every task. n8n must be reachable from ToMoviee (WEBHOOK_URL).',
+		},
+	],
+	displayOptions: { show: { resource: [resource], operation: [operation], waitForCompletion: [true] } },
+});

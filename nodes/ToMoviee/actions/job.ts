@@ -18,6 +18,8 @@ export interface Job {
 	payload: IDataObject;
 	/** Undefined when the item should not wait for its task to end. */
 	wait?: WaitSettings;
+	/** Waits by parking the execution until ToMoviee calls back, instead of polling. */
+	parkForCallback?: boolean;
 	/** Set when the result images of a succeeded task are wanted as binary data. */
 	download?: DownloadRequest;
 	task?: NormalizedTask;

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AdaptiveConcurrency, runPooled } from '../helpers/adaptiveConcurrency';
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../helpers/constants';
-import { toOutputJson } from '../helpers/outputItem';
+import { taskFailureMessage, toOutputJson } from '../helpers/outputItem';
 import { isFinalStatus } from '../helpers/taskStatus';
 import { hintForApiMessage, toNodeError } from '../transport/errorMapping';
 import { downloadMasks, MaskDownloadError } from '../transport/downloadMasks';
@@ -12,6 +12,7 @@ import { InputError } from '../helpers/validation';
 import * as imageRecognition from './imageRecognition';
 import { readBatchSettings, readOptions, type Job, type OperationHandler, type RunContext } from './job';
 import * as task from './task';
+import { parkUntilCallbacks } from './callbackWait';
 import { waitForTasks } from './waitForTasks';
 
 type ItemError = NodeApiError | NodeOperationError;
@@ -37,9 +38,8 @@ function endedBadly(context: IExecuteFunctions, job: Job): ItemError | undefined
 	if (!job.wait || !ended || !isFinalStatus(ended.statusCode ?? undefined) || ended.status === 'succeeded') {
 		return undefined;
 	}
-	const why = ended.reason ? `: ${ended.reason}` : '';
-	const verb = ended.status === 'timedOut' ? 'timed out at ToMoviee' : ended.status;
-	const message = `ToMoviee task ${ended.taskId} ${verb}${why} [item ${job.itemIndex}]`;
+	const message = taskFailureMessage(ended, job.itemIndex);
+	if (!message) return undefined;
 	return new NodeApiError(
 		context.getNode(),
 		{ message, taskId: ended.taskId, status: ended.status, reason: ended.reason },
@@ -163,6 +163,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		() => stop,
 	);
 	if (!continueOnFail && errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;
+
+	const parked = started.filter((job) => job.parkForCallback && job.task && !errors.has(job.itemIndex));
+	if (parked.length > 0) {
+		const deadline = Date.now() + Math.max(...parked.map((job) => job.wait?.timeoutMs ?? 0));
+		return await parkUntilCallbacks.call(this, items.length, jobs, errors, deadline);
+	}
 
 	const waiting = started.filter((job) => job.task && job.wait && !isFinalStatus(job.task.statusCode ?? undefined));
 	const waitFailures = await waitForTasks.call(this, waiting, transport, limiter);

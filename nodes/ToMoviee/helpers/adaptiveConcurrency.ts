@@ -1,11 +1,15 @@
 /**
  * How many requests may be in flight. Halves when ToMoviee answers 429 and grows back by one
- * after a full window of successes (additive increase, multiplicative decrease).
+ * after a full window of successes (additive increase, multiplicative decrease). 429s for
+ * requests sent before the last decrease belong to the same congestion episode and are not
+ * counted again, so a burst of them halves the limit once, not down to one.
  */
 export class AdaptiveConcurrency {
 	private current: number;
 
 	private successesSinceChange = 0;
+
+	private lastDecreaseAt = Number.NEGATIVE_INFINITY;
 
 	throttleEvents = 0;
 
@@ -17,10 +21,13 @@ export class AdaptiveConcurrency {
 		return this.current;
 	}
 
-	onThrottled(): void {
+	/** `sentAt`: when the throttled request was sent (ms); omitted means "after any decrease". */
+	onThrottled(sentAt?: number, now = Date.now()): void {
 		this.throttleEvents++;
+		if (sentAt !== undefined && sentAt < this.lastDecreaseAt) return;
 		this.current = Math.max(1, Math.floor(this.current / 2));
 		this.successesSinceChange = 0;
+		this.lastDecreaseAt = now;
 	}
 
 	onSuccess(): void {

@@ -33,3 +33,11 @@ export function acceptedTask(taskId: string): NormalizedTask {
 		result: null,
 	};
 }
+
+/** "ToMoviee task tm_1 failed: reason [item 3]" for a task that ended without success. */
+export function taskFailureMessage(task: NormalizedTask, itemIndex: number): string | undefined {
+	if (task.status !== 'failed' && task.status !== 'cancelled' && task.status !== 'timedOut') return undefined;
+	const why = task.reason ? `: ${task.reason}` : '';
+	const verb = task.status === 'timedOut' ? 'timed out at ToMoviee' : task.status;
+	return `ToMoviee task ${task.taskId} ${verb}${why} [item ${itemIndex}]`;
+}

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { AdaptiveConcurrency } from '../helpers/adaptiveConcurrency';
@@ -94,7 +94,7 @@ function parseBody(body: unknown): unknown {
  * the API's own `code` (non-zero is an error even with HTTP 200). Returns `data`.
  */
 export async function callToMoviee(
-	this: IExecuteFunctions,
+	this: IExecuteFunctions | IWebhookFunctions,
 	call: ToMovieeCall,
 	settings: TransportSettings,
 ): Promise<IDataObject> {
@@ -105,6 +105,7 @@ export async function callToMoviee(
 		}
 		let retryAfterMs: number | undefined;
 		let response: IN8nHttpFullResponse | undefined;
+		const sentAt = Date.now();
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_NAME, {
 				method: call.method,
@@ -155,7 +156,7 @@ export async function callToMoviee(
 				apiMessage: api.msg,
 			});
 			if (!isRetryableStatus(status)) throw lastFailure;
-			if (status === 429) settings.limiter?.onThrottled();
+			if (status === 429) settings.limiter?.onThrottled(sentAt);
 			retryAfterMs = parseRetryAfterMs(response.headers?.['retry-after'], Date.now());
 		}
 

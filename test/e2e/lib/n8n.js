@@ -97,8 +97,11 @@ function linkCommunityPackage(userFolder, packageDir) {
 
 function n8nEnv({ userFolder, port, brokerPort, extraEnv }) {
 	const { node } = resolveN8nInstall();
+	// Jest sets NODE_ENV=test, and n8n 2.41.1 then exits at start with code 1 and no output.
+	const inherited = { ...process.env };
+	delete inherited.NODE_ENV;
 	return {
-		...process.env,
+		...inherited,
 		// n8n starts its task runner with the Node found on PATH
 		PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`,
 		N8N_USER_FOLDER: userFolder,
@@ -188,6 +191,7 @@ async function waitUntilReady(baseUrl, child, logFile) {
 	child.exitState.then((state) => (exited = state));
 	while (Date.now() < deadline) {
 		if (exited) {
+			await sleep(200); // let the last log lines land
 			throw new Error(`n8n exited during start (${JSON.stringify(exited)}). Log tail:\n${tailOfFile(logFile)}`);
 		}
 		if (await isReady(baseUrl)) return;
@@ -310,11 +314,12 @@ function createRestClient(baseUrl) {
 	// The session token is bound to the browser-id sent at login, so send the same one always.
 	const browserId = 'tomoviee-e2e';
 
-	async function rest(method, restPath, body) {
+	/** Any path of the server (e.g. /types/nodes.json) with the session; resolves to the parsed JSON. */
+	async function request(method, urlPath, body) {
 		const headers = { 'browser-id': browserId };
 		if (cookie) headers.cookie = cookie;
 		if (body !== undefined) headers['content-type'] = 'application/json';
-		const response = await fetch(`${baseUrl}/rest${restPath}`, {
+		const response = await fetch(`${baseUrl}${urlPath}`, {
 			method,
 			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
@@ -322,12 +327,22 @@ function createRestClient(baseUrl) {
 		const authCookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
 		if (authCookie) cookie = authCookie.split(';')[0];
 		const text = await response.text();
-		const parsed = text ? JSON.parse(text) : undefined;
-		if (!response.ok) throw new RestError(method, restPath, response.status, parsed);
+		let parsed;
+		try {
+			parsed = text ? JSON.parse(text) : undefined;
+		} catch {
+			parsed = text;
+		}
+		if (!response.ok) throw new RestError(method, urlPath, response.status, parsed);
+		return parsed;
+	}
+
+	async function rest(method, restPath, body) {
+		const parsed = await request(method, `/rest${restPath}`, body);
 		return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
 	}
 
-	return { baseUrl, rest };
+	return { baseUrl, rest, request };
 }
 
 /** Creates the instance owner (first call on a fresh instance) and logs in as them. */

@@ -14,7 +14,8 @@ import {
 	validateImageUrl,
 } from '../../helpers/validation';
 import { callToMoviee } from '../../transport/request';
-import { downloadOptions, waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
+import { resumeUrlOf } from '../callbackWait';
+import { downloadOptions, waitAndBatchOptions, waitForCompletionProperty, waitMethodProperty } from '../common.description';
 import { readDownloadSettings, readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
 
 const show = { resource: ['imageRecognition'], operation: ['recognize'] };
@@ -61,6 +62,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	waitForCompletionProperty('imageRecognition', 'recognize'),
+	waitMethodProperty('imageRecognition', 'recognize'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -120,13 +122,25 @@ function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): J
 	const controlType = validateControlType(this.getNodeParameter('controlType', itemIndex));
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 	const options = readOptions(this, itemIndex);
+	// Batch-wide, like the pool settings: one batch either polls or parks.
+	const parkForCallback = wait && this.getNodeParameter('waitMethod', 0, 'poll') === 'callback';
+	if (parkForCallback && options.callbackUrl) {
+		throw new InputError(
+			'callbackUrl',
+			'Callback URL cannot be set when Wait Method is "Wait for Callback": the node sets it to this execution\'s resume URL',
+			'Remove the Callback URL option, or use Wait Method "Poll".',
+		);
+	}
+	const payload = buildSubmitBody(imageUrl, controlType, options, run);
+	if (parkForCallback) payload.callback = resumeUrlOf(this, itemIndex);
 	return {
 		itemIndex,
 		context: { controlType, imageUrl },
 		wait: readWaitSettings(options, wait),
+		parkForCallback,
 		download: readDownloadSettings(options),
 		action: 'submitting the recognition task',
-		payload: buildSubmitBody(imageUrl, controlType, options, run),
+		payload,
 	};
 }
 

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { TASK_QUERY_PATH } from '../../helpers/constants';
 import { normalizeTask, type NormalizedTask } from '../../helpers/taskResult';
@@ -6,7 +6,7 @@ import { callToMoviee, type TransportSettings } from '../../transport/request';
 
 /** One look at a task: POST /v1/open/pub/task. */
 export async function queryTask(
-	this: IExecuteFunctions,
+	this: IExecuteFunctions | IWebhookFunctions,
 	taskId: string,
 	transport: TransportSettings,
 ): Promise<NormalizedTask> {
