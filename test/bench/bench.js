@@ -298,7 +298,7 @@ function report(rows, args, machine) {
 
 	const wait = by('wait');
 	if (wait.length) {
-		lines.push(`### 3a. Wait mode: 1000 tasks of 1-5 s (simulator latency ${args.latency} ms, default maxConcurrency 20)`, '');
+		lines.push(`### 3a. Wait mode: 1000 tasks of 1-5 s (simulator latency ${args.latency} ms, default maxConcurrency 50)`, '');
 		lines.push('| poll s | wall ms | slowest task ms | target: (slowest + poll) × 1.1 | last task done, from start ms | done → output ms | queries/task | peak RSS MB (+added) | succeeded |');
 		lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 		for (const r of wait) {

@@ -17,7 +17,7 @@ export const waitAndBatchOptions: INodeProperties[] = [
 		name: 'maxConcurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 200 },
-		default: 20,
+		default: 50,
 		description:
 			'How many requests may be in flight at once for the whole batch (read from the first item). Slows down by itself when ToMoviee answers 429.',
 	},

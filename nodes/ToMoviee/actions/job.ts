@@ -87,7 +87,7 @@ export interface BatchSettings {
 export function readBatchSettings(options: IDataObject): BatchSettings {
 	const maxConcurrency = isSet(options.maxConcurrency)
 		? validateNumberInRange('maxConcurrency', 'Max Concurrency', options.maxConcurrency, 1, 200)
-		: 20;
+		: 50;
 	const maxTries = isSet(options.maxTries) ? validateNumberInRange('maxTries', 'Max Tries', options.maxTries, 1, 10) : 4;
 	const requestTimeout = isSet(options.requestTimeout)
 		? validateNumberInRange('requestTimeout', 'Request Timeout (Seconds)', options.requestTimeout, 1, 600)
