@@ -10,11 +10,12 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { downloadOptions } from '../ToMoviee/actions/common.description';
-import { readDownloadSettings } from '../ToMoviee/actions/job';
+import { readBatchSettings, readDownloadSettings } from '../ToMoviee/actions/job';
 import { parseCallbackBody } from '../ToMoviee/helpers/callbackPayload';
 import { SIGNATURE_PARAM, verifySignature } from '../ToMoviee/helpers/callbackSignature';
 import { CREDENTIAL_NAME } from '../ToMoviee/helpers/constants';
 import { RecentKeys } from '../ToMoviee/helpers/recentKeys';
+import { resultControlType } from '../ToMoviee/helpers/taskResult';
 import { FINAL_STATUSES } from '../ToMoviee/helpers/taskStatus';
 import { downloadMasks } from '../ToMoviee/transport/downloadMasks';
 
@@ -40,11 +41,6 @@ function requestBodySize(context: IWebhookFunctions): number {
 function requestPath(context: IWebhookFunctions): string {
 	const request = context.getRequestObject();
 	return request.originalUrl ?? request.url ?? '/';
-}
-
-function controlTypeOf(result: unknown): string | null {
-	const value = (result as { control_type?: unknown } | null)?.control_type;
-	return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
 }
 
 function withoutSignature(query: IDataObject): IDataObject {
@@ -226,7 +222,10 @@ export class ToMovieeTrigger implements INodeType {
 		const item: INodeExecutionData = { json };
 		if (download && task.status === 'succeeded') {
 			try {
-				item.binary = await downloadMasks(this, task, controlTypeOf(task.result), { ...download, timeoutMs: 30_000 });
+				item.binary = await downloadMasks(this, task, resultControlType(task.result), {
+					...download,
+					timeoutMs: readBatchSettings({}).requestTimeoutMs,
+				});
 			} catch (error) {
 				// The callback is not repeated: start the workflow anyway and say why the file is missing.
 				json.downloadError = error instanceof Error ? error.message : String(error);

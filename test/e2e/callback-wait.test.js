@@ -6,7 +6,7 @@
  */
 const { createSimulator } = require('../simulator');
 const n8nLib = require('./lib/n8n');
-const { ACTION_TYPE, stagePackage } = require('./lib/fixtures');
+const { ACTION_TYPE, chain, credentialRef, splitOutNode, stagePackage } = require('./lib/fixtures');
 
 jest.setTimeout(600_000);
 
@@ -29,14 +29,7 @@ function waitWorkflow({ name, webhookPath, timeout = 120, onError, waitMethod = 
 			webhookId: `${webhookPath}-hook`,
 			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
 		},
-		{
-			id: `${webhookPath}-split`,
-			name: 'Split Out',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: { fieldToSplitOut: 'body.images', options: {} },
-		},
+		splitOutNode('body.images'),
 		{
 			id: `${webhookPath}-wait`,
 			name: 'Recognize',
@@ -44,7 +37,7 @@ function waitWorkflow({ name, webhookPath, timeout = 120, onError, waitMethod = 
 			typeVersion: 1,
 			position: [400, 0],
 			...(onError ? { onError } : {}),
-			credentials: { toMovieeApi: { id: credential.id, name: credential.name } },
+			credentials: credentialRef(credential),
 			parameters: {
 				resource: 'imageRecognition',
 				operation: 'recognize',
@@ -57,9 +50,7 @@ function waitWorkflow({ name, webhookPath, timeout = 120, onError, waitMethod = 
 		},
 		{ id: `${webhookPath}-done`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0], parameters: {} },
 	];
-	const connections = {};
-	for (let i = 0; i + 1 < nodes.length; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
-	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
+	return { name, nodes, connections: chain(nodes.map((node) => node.name)), settings: { executionOrder: 'v1' } };
 }
 
 async function createActiveWorkflow(definition) {

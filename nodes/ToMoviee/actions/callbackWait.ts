@@ -13,12 +13,13 @@ import { otherTasksInCheckOrder, parkedItemsFromOutput, type ParkedItem } from '
 import { BoundedCache } from '../helpers/boundedCache';
 import { parseCallbackBody } from '../helpers/callbackPayload';
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../helpers/constants';
-import { acceptedTask, taskFailureMessage, toOutputJson } from '../helpers/outputItem';
+import { taskFailureMessage, toOutputJson } from '../helpers/outputItem';
 import type { NormalizedTask } from '../helpers/taskResult';
 import { isFinalStatus } from '../helpers/taskStatus';
 import { downloadMasks } from '../transport/downloadMasks';
 import type { TransportSettings } from '../transport/request';
-import { readDownloadSettings, type DownloadRequest, type Job } from './job';
+import { toNodeError } from '../transport/errorMapping';
+import { readBatchSettings, readDownloadSettings, type DownloadRequest } from './job';
 import { queryTask } from './task/queryTask';
 
 const OK = { code: 0, msg: 'ok' };
@@ -47,38 +48,21 @@ export function resumeUrlOf(context: IExecuteFunctions, itemIndex: number): stri
 	return String(context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
 }
 
+const CONTEXT_KEY = 'parkedItems';
+
 /**
- * Parks the execution until the deadline. The batch (one entry per input item: the accepted
- * task, or the item's error) stays in the node's execution context for webhook() to read.
+ * Parks the execution until the deadline. The items shown while parked (the accepted task,
+ * or the item's error) stay in the node's execution context for webhook() to read.
  */
 export async function parkUntilCallbacks(
 	this: IExecuteFunctions,
-	itemCount: number,
-	jobs: Map<number, Job>,
-	errors: Map<number, { message: string; description?: string | null }>,
+	output: INodeExecutionData[],
 	deadline: number,
 ): Promise<INodeExecutionData[][]> {
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		const job = jobs.get(itemIndex);
-		const error = errors.get(itemIndex);
-		const context = job?.context ?? { controlType: null, imageUrl: null };
-		const json: IDataObject =
-			job?.task && !error
-				? toOutputJson(acceptedTask(job.task.taskId), context)
-				: {
-						...context,
-						error: error?.message ?? 'The item was not submitted',
-						...(error?.description ? { errorDescription: error.description } : {}),
-					};
-		output.push({ json, pairedItem: { item: itemIndex } });
-	}
 	this.getContext('node')[CONTEXT_KEY] = output.map((item) => item.json);
 	await this.putExecutionToWait(new Date(deadline));
 	return [output];
 }
-
-const CONTEXT_KEY = 'parkedItems';
 
 /**
  * The parked batch, from the node's execution context (saved with the waiting execution).
@@ -94,7 +78,8 @@ function readParkedItems(context: IWebhookFunctions): ParkedItem[] {
 
 async function webhookTransport(context: IWebhookFunctions): Promise<TransportSettings> {
 	const credentials = await context.getCredentials(CREDENTIAL_NAME);
-	return { baseUrl: String(credentials.baseUrl || DEFAULT_BASE_URL), maxTries: 4, requestTimeoutMs: 30_000, retryBaseMs: 500 };
+	const { maxTries, requestTimeoutMs } = readBatchSettings({});
+	return { baseUrl: String(credentials.baseUrl || DEFAULT_BASE_URL), maxTries, requestTimeoutMs, retryBaseMs: 500 };
 }
 
 async function outputItem(
@@ -106,17 +91,25 @@ async function outputItem(
 ): Promise<INodeExecutionData> {
 	const pairedItem = { item: itemIndex };
 	if (!task) {
-		return { json: { ...item.context, error: item.error?.message ?? 'Not submitted', errorDescription: item.error?.description }, pairedItem };
+		// Only items that failed before parking have no task; parkedItemsFromOutput gave them an error.
+		return { json: { ...item.context, error: item.error?.message, errorDescription: item.error?.description }, pairedItem };
 	}
 	const json: IDataObject = toOutputJson(task, item.context);
 	const failure = taskFailureMessage(task, itemIndex);
 	if (failure) json.error = failure;
 	if (!failure && download && task.status === 'succeeded') {
 		try {
-			const binary = await downloadMasks(context, task, item.context.controlType, { ...download, timeoutMs: 30_000 });
+			const binary = await downloadMasks(context, task, item.context.controlType, {
+				...download,
+				timeoutMs: readBatchSettings({}).requestTimeoutMs,
+			});
 			return { json, binary, pairedItem };
 		} catch (error) {
-			json.error = `${(error as Error).message} [item ${itemIndex}]`;
+			json.error = toNodeError(context.getNode(), error, {
+				itemIndex,
+				action: 'downloading the result image',
+				taskId: task.taskId,
+			}).message;
 		}
 	}
 	return { json, pairedItem };

@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IN
 import type { ItemContext } from '../helpers/outputItem';
 import type { NormalizedTask } from '../helpers/taskResult';
 import { InputError, validateNumberInRange } from '../helpers/validation';
+import { DEFAULT_MAX_DOWNLOAD_MB } from '../transport/downloadMasks';
 import type { TransportSettings } from '../transport/request';
 
 export interface WaitSettings {
@@ -30,6 +31,8 @@ export interface Job {
 export interface RunContext {
 	credentials: ICredentialDataDecryptedObject;
 	transport: TransportSettings;
+	/** This execution's resume URL, evaluated once for a batch that waits for callbacks. */
+	resumeUrl?: string;
 }
 
 export interface OperationHandler {
@@ -73,7 +76,7 @@ export function readDownloadSettings(options: IDataObject): DownloadRequest | un
 	}
 	const maxMb = isSet(options.maxDownloadSizeMb)
 		? validateNumberInRange('maxDownloadSizeMb', 'Max Download Size (MB)', options.maxDownloadSizeMb, 1, 1024)
-		: 50;
+		: DEFAULT_MAX_DOWNLOAD_MB;
 	return { binaryPropertyName, maxBytes: Math.round(maxMb * 1024 * 1024) };
 }
 

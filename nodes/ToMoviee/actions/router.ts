@@ -6,7 +6,7 @@ import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../helpers/constants';
 import { taskFailureMessage, toOutputJson } from '../helpers/outputItem';
 import { isFinalStatus } from '../helpers/taskStatus';
 import { hintForApiMessage, toNodeError } from '../transport/errorMapping';
-import { downloadMasks, MaskDownloadError } from '../transport/downloadMasks';
+import { downloadMasks } from '../transport/downloadMasks';
 import type { TransportSettings } from '../transport/request';
 import { InputError } from '../helpers/validation';
 import * as imageRecognition from './imageRecognition';
@@ -47,27 +47,6 @@ function endedBadly(context: IExecuteFunctions, job: Job): ItemError | undefined
 	);
 }
 
-function downloadError(context: IExecuteFunctions, error: unknown, job: Job): ItemError {
-	if (!(error instanceof MaskDownloadError)) {
-		return toNodeError(context.getNode(), error, {
-			itemIndex: job.itemIndex,
-			action: 'downloading the result image',
-			taskId: job.task?.taskId,
-		});
-	}
-	const message = `${error.message} [item ${job.itemIndex}]`;
-	return new NodeApiError(
-		context.getNode(),
-		{ message, taskId: job.task?.taskId ?? '', ...(error.httpCode ? { httpCode: String(error.httpCode) } : {}) },
-		{
-			message,
-			description: error.hint,
-			httpCode: error.httpCode ? String(error.httpCode) : undefined,
-			itemIndex: job.itemIndex,
-		},
-	);
-}
-
 /** Result images of the succeeded tasks that asked for them, through the same pool. */
 async function downloadResults(
 	context: IExecuteFunctions,
@@ -90,7 +69,14 @@ async function downloadResults(
 				}),
 			);
 		} catch (error) {
-			errors.set(job.itemIndex, downloadError(context, error, job));
+			errors.set(
+				job.itemIndex,
+				toNodeError(context.getNode(), error, {
+					itemIndex: job.itemIndex,
+					action: 'downloading the result image',
+					taskId: job.task?.taskId,
+				}),
+			);
 		}
 	});
 	return binaries;
@@ -162,12 +148,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 		() => stop,
 	);
-	if (!continueOnFail && errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;
+	// Without Continue On Fail, the first failing item (in input order) fails the node.
+	const failOnFirstError = () => {
+		if (!continueOnFail && errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;
+	};
+	const outputItems = (binaries: Map<number, IBinaryKeyData>): INodeExecutionData[] =>
+		items.map((_, itemIndex) => {
+			const job = jobs.get(itemIndex);
+			const error = errors.get(itemIndex);
+			const json = error ? errorJson(error, job) : toOutputJson(job!.task!, job!.context);
+			const binary = error ? undefined : binaries.get(itemIndex);
+			return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
+		});
+	failOnFirstError();
 
 	const parked = started.filter((job) => job.parkForCallback && job.task && !errors.has(job.itemIndex));
 	if (parked.length > 0) {
 		const deadline = Date.now() + Math.max(...parked.map((job) => job.wait?.timeoutMs ?? 0));
-		return await parkUntilCallbacks.call(this, items.length, jobs, errors, deadline);
+		return await parkUntilCallbacks.call(this, outputItems(new Map()), deadline);
 	}
 
 	const waiting = started.filter((job) => job.task && job.wait && !isFinalStatus(job.task.statusCode ?? undefined));
@@ -177,18 +175,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const error = errors.has(job.itemIndex) ? undefined : endedBadly(this, job);
 		if (error) errors.set(job.itemIndex, error);
 	}
-	if (!continueOnFail && errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;
+	failOnFirstError();
 
 	const binaries = await downloadResults(this, started, errors, transport, limiter);
-	if (!continueOnFail && errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;
-
-	return [
-		items.map((_, itemIndex): INodeExecutionData => {
-			const job = jobs.get(itemIndex);
-			const error = errors.get(itemIndex);
-			const json = error ? errorJson(error, job) : toOutputJson(job!.task!, job!.context);
-			const binary = error ? undefined : binaries.get(itemIndex);
-			return { json, ...(binary ? { binary } : {}), pairedItem: { item: itemIndex } };
-		}),
-	];
+	failOnFirstError();
+	return [outputItems(binaries)];
 }

@@ -8,8 +8,16 @@ export class BoundedCache<V> {
 		return this.entries.size;
 	}
 
+	has(key: string): boolean {
+		return this.entries.has(key);
+	}
+
 	get(key: string): V | undefined {
 		return this.entries.get(key);
+	}
+
+	delete(key: string): void {
+		this.entries.delete(key);
 	}
 
 	set(key: string, value: V): void {

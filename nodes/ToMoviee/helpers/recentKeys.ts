@@ -1,12 +1,16 @@
+import { BoundedCache } from './boundedCache';
+
 /**
  * A bounded memory of recently seen keys (oldest forgotten first), for dropping duplicate
  * callback deliveries. Check-and-remember is synchronous, so concurrent requests in one
  * process cannot both pass.
  */
 export class RecentKeys {
-	private readonly keys = new Map<string, number>();
+	private readonly keys: BoundedCache<number>;
 
-	constructor(readonly capacity: number) {}
+	constructor(readonly capacity: number) {
+		this.keys = new BoundedCache<number>(capacity);
+	}
 
 	get size(): number {
 		return this.keys.size;
@@ -20,10 +24,6 @@ export class RecentKeys {
 	remember(key: string, now = Date.now()): boolean {
 		if (this.keys.has(key)) return false;
 		this.keys.set(key, now);
-		while (this.keys.size > this.capacity) {
-			const oldest = this.keys.keys().next().value as string;
-			this.keys.delete(oldest);
-		}
 		return true;
 	}
 

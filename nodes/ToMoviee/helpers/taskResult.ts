@@ -98,3 +98,9 @@ export function unwrapEnvelope(body: IDataObject): IDataObject {
 	const looksWrapped = ('code' in body || 'msg' in body) && data && typeof data === 'object' && !Array.isArray(data);
 	return looksWrapped ? (data as IDataObject) : body;
 }
+
+/** The control type a result names (`control_type`), or null. */
+export function resultControlType(result: unknown): string | null {
+	const value = (result as { control_type?: unknown } | null)?.control_type;
+	return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}

@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { MaskDownloadError } from './downloadMasks';
 import { ToMovieeRequestFailure } from './requestFailure';
 
 export interface FailureContext {
@@ -46,6 +47,15 @@ function taskSuffix(context: FailureContext): string {
 /** Never passes the raw HTTP error along: it holds the request's Authorization header. */
 export function toNodeError(node: INode, error: unknown, context: FailureContext): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof MaskDownloadError) {
+		const message = `${error.message} [item ${context.itemIndex}]`;
+		const httpCode = error.httpCode ? String(error.httpCode) : undefined;
+		return new NodeApiError(
+			node,
+			{ message, taskId: context.taskId ?? '', ...(httpCode ? { httpCode } : {}) },
+			{ message, description: error.hint, httpCode, itemIndex: context.itemIndex },
+		);
+	}
 	if (!(error instanceof ToMovieeRequestFailure)) {
 		const message = error instanceof Error ? error.message : String(error);
 		return new NodeOperationError(node, `${message} while ${context.action}${taskSuffix(context)} [item ${context.itemIndex}]`, {

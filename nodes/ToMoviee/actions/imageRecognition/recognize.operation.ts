@@ -132,7 +132,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): J
 		);
 	}
 	const payload = buildSubmitBody(imageUrl, controlType, options, run);
-	if (parkForCallback) payload.callback = resumeUrlOf(this, itemIndex);
+	if (parkForCallback) payload.callback = run.resumeUrl ??= resumeUrlOf(this, itemIndex);
 	return {
 		itemIndex,
 		context: { controlType, imageUrl },

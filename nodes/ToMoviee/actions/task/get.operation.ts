@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { NormalizedTask } from '../../helpers/taskResult';
+import { resultControlType, type NormalizedTask } from '../../helpers/taskResult';
 import { validateTaskId } from '../../helpers/validation';
 import { downloadOptions, waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
 import { readDownloadSettings, readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
@@ -47,8 +47,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): Job {
 
 async function start(this: IExecuteFunctions, job: Job, run: RunContext): Promise<NormalizedTask> {
 	const task = await queryTask.call(this, String(job.payload.taskId), run.transport);
-	const controlType = (task.result as { control_type?: unknown } | null)?.control_type;
-	if (typeof controlType === 'string') job.context.controlType = controlType;
+	job.context.controlType = resultControlType(task.result) ?? job.context.controlType;
 	return task;
 }
 
