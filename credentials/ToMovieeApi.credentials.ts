@@ -1,10 +1,4 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class ToMovieeApi implements ICredentialType {
 	name = 'toMovieeApi';
@@ -12,8 +6,8 @@ export class ToMovieeApi implements ICredentialType {
 	displayName = 'ToMoviee API';
 
 	icon: Icon = {
-		light: 'file:../nodes/ToMoviee/tomoviee.svg',
-		dark: 'file:../nodes/ToMoviee/tomoviee.dark.svg',
+		light: 'file:../nodes/shared/tomoviee.svg',
+		dark: 'file:../nodes/shared/tomoviee.dark.svg',
 	};
 
 	documentationUrl = 'https://github.com/tomoviee/n8n-nodes-tomoviee#credentials';
@@ -44,7 +38,7 @@ export class ToMovieeApi implements ICredentialType {
 			type: 'number',
 			default: 0,
 			description:
-				'Your ToMoviee account user ID, sent as "wsid" with every task. The node can override it per item.',
+				'Your ToMoviee account user ID. The image-recognition page asks for it as "wsid"; other versions of the page and the official clients send none. 0: no wsid is sent. The node can set it per item.',
 		},
 		{
 			displayName: 'Base URL',
@@ -69,27 +63,6 @@ export class ToMovieeApi implements ICredentialType {
 		},
 	};
 
-	// The token endpoint answers HTTP 200 with a non-zero code and no token for a wrong pair.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
-			url: '/v1/open/capacity/get/token',
-			method: 'GET',
-			qs: {
-				access_key: '={{ $credentials.appKey }}',
-				secret: '={{ $credentials.appSecret }}',
-			},
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'data.access_token',
-					value: undefined,
-					message:
-						'ToMoviee rejected the app key/secret. Check both values (the secret is called app_crit in the ToMoviee console).',
-				},
-			},
-		],
-	};
+	// Tested by the ToMoviee node (testedBy: toMovieeApiTest): a task look-up with the secret
+	// only in the Authorization header, which a declarative rule cannot judge.
 }

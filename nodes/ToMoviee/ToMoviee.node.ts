@@ -8,19 +8,20 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { callbackResumeWebhooks, resumeOnCallback } from './actions/callbackWait';
+import { testToMovieeCredential } from '../shared/transport/credentialTest';
 import * as imageRecognition from './actions/imageRecognition';
 import { router } from './actions/router';
 import * as task from './actions/task';
+import { resumeOnCallback, resumeWebhooks } from './engine/resume';
 
 export class ToMoviee implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ToMoviee',
 		name: 'toMoviee',
-		icon: { light: 'file:tomoviee.svg', dark: 'file:tomoviee.dark.svg' },
+		icon: { light: 'file:../shared/tomoviee.svg', dark: 'file:../shared/tomoviee.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: '={{ {"imageRecognition": "Image Recognition", "task": "Task"}[$parameter["resource"]] + ": " + {"recognize": "Recognize", "get": "Get"}[$parameter["operation"]] }}',
 		description: 'Extract edge, pose, subject or depth masks from images with the ToMoviee (Wondershare) open API',
 		defaults: { name: 'ToMoviee' },
 		usableAsTool: {
@@ -32,10 +33,10 @@ export class ToMoviee implements INodeType {
 		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'toMovieeApi', required: true }],
-		// Like n8n's send-and-wait nodes: a restart webhook only, reachable through the signed
-		// resume URL of a waiting execution; nothing is registered, so no lifecycle methods.
-		webhooks: callbackResumeWebhooks,
+		credentials: [{ name: 'toMovieeApi', required: true, testedBy: 'toMovieeApiTest' }],
+		// Like n8n's send-and-wait nodes: a restart webhook only, reachable through the resume URL
+		// of a waiting execution; nothing is registered, so no lifecycle methods.
+		webhooks: resumeWebhooks,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -51,6 +52,10 @@ export class ToMoviee implements INodeType {
 			...imageRecognition.description,
 			...task.description,
 		],
+	};
+
+	methods = {
+		credentialTest: { toMovieeApiTest: testToMovieeCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,97 +1,22 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const waitForCompletionProperty = (resource: string, operation: string): INodeProperties => ({
+import { numberOptionProperty } from '../../shared/helpers/options';
+
+export const waitForCompletionProperty: INodeProperties = {
 	displayName: 'Wait for Completion',
 	name: 'waitForCompletion',
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether to wait until the task ends and output its result. Off: output as soon as ToMoviee accepts the task (use Task > Get or a ToMoviee Trigger later).',
-	displayOptions: { show: { resource: [resource], operation: [operation] } },
-});
+		'Whether to wait until the task ends and output its result. Off: output as soon as ToMoviee accepts the task (use Task > Get or a ToMoviee Trigger later). All items of a run must agree.',
+};
 
-/** Options shared by every operation that waits for tasks or sends many requests. */
-export const waitAndBatchOptions: INodeProperties[] = [
-	{
-		displayName: 'Max Concurrency',
-		name: 'maxConcurrency',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 200 },
-		default: 50,
-		description:
-			'How many requests may be in flight at once for the whole batch (read from the first item). Slows down by itself when ToMoviee answers 429.',
-	},
-	{
-		displayName: 'Max Tries',
-		name: 'maxTries',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 10 },
-		default: 4,
-		description:
-			'How many times one request is tried when ToMoviee answers 429/502/503/504 or the connection drops (read from the first item)',
-	},
-	{
-		displayName: 'Poll Interval (Seconds)',
-		name: 'pollInterval',
-		type: 'number',
-		typeOptions: { minValue: 0.1, maxValue: 3600, numberPrecision: 1 },
-		default: 5,
-		description:
-			'Longest pause between two status checks of a task while waiting. The first check comes after at most one second, then the pause doubles up to this value.',
-	},
-	{
-		displayName: 'Request Timeout (Seconds)',
-		name: 'requestTimeout',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 600 },
-		default: 30,
-		description: 'How long one HTTP request to ToMoviee may take before it counts as failed and is retried',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 86400 },
-		default: 600,
-		description:
-			'How long to wait for a task to end when Wait for Completion is on. A task still running then becomes an error naming its task ID.',
-	},
-];
-
-/** Options to fetch the result images as binary data for storage nodes. */
-export const downloadOptions: INodeProperties[] = [
-	{
-		displayName: 'Download Result Images',
-		name: 'download',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to download the result images of succeeded tasks and attach them as binary data, so a storage node (S3, Google Drive, FTP, Write File…) can save them next. Needs Wait for Completion, or a task that has already ended.',
-	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		hint: 'The name of the output binary field to put the file in. A second image of the same task goes to data_1, and so on.',
-		description: 'Binary field the first result image is put in',
-	},
-	{
-		displayName: 'Max Download Size (MB)',
-		name: 'maxDownloadSizeMb',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 1024 },
-		default: 50,
-		description: 'Result images larger than this fail the item instead of filling memory',
-	},
-];
-
-export const waitMethodProperty = (resource: string, operation: string): INodeProperties => ({
+export const waitMethodProperty: INodeProperties = {
 	displayName: 'Wait Method',
 	name: 'waitMethod',
 	type: 'options',
 	default: 'poll',
-	description: 'How to learn that the tasks ended (read from the first item, for the whole batch)',
+	description: 'How to learn that the tasks ended (the same for the whole batch)',
 	options: [
 		{
 			name: 'Poll',
@@ -102,8 +27,81 @@ export const waitMethodProperty = (resource: string, operation: string): INodePr
 			name: 'Wait for Callback',
 			value: 'callback',
 			description:
-				'Park the execution (no polling, no memory held, survives restarts) until ToMoviee calls back for every task. n8n must be reachable from ToMoviee (WEBHOOK_URL).',
+				'Park the execution (no polling, no memory held, survives restarts) until ToMoviee calls back for every task. n8n must be reachable from ToMoviee (WEBHOOK_URL). Not available when the node runs as an AI tool.',
 		},
 	],
-	displayOptions: { show: { resource: [resource], operation: [operation], waitForCompletion: [true] } },
-});
+	displayOptions: { show: { waitForCompletion: [true] } },
+};
+
+/** Options of every operation that submits a task. */
+export const submitOptions: INodeProperties[] = [
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://n8n.example.com/webhook/…/callback',
+		description:
+			'URL ToMoviee POSTs the outcome to when the task ends. Paste the production URL of a ToMoviee Trigger node here; n8n resume URLs ($execution.resumeUrl) are sent unchanged.',
+	},
+	{
+		displayName: 'Pass-Through Data',
+		name: 'passThrough',
+		type: 'string',
+		default: '',
+		description:
+			'Sent to ToMoviee as "params" and handed back with the result (the ToMoviee Trigger outputs it). Text comes back as the same text; an object from an expression comes back as that object.',
+	},
+	{
+		displayName: 'Retry Ambiguous Submits',
+		name: 'retryAmbiguousSubmits',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to send a task again when the first request reached ToMoviee but no definite answer came (response timeout, connection reset, 502, 504). Risky: ToMoviee may have created the first task, and both are billed. Off: such an item fails with a message saying so (read from the first item).',
+	},
+	{
+		displayName: 'Sign Callback URL',
+		name: 'signCallbackUrl',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to add a "tm_signature" parameter to the Callback URL so the ToMoviee Trigger can tell real callbacks from forged ones. Turn off only for receivers outside n8n.',
+	},
+];
+
+/** Options to fetch the result files as binary data for storage nodes. */
+export const downloadOptions: INodeProperties[] = [
+	{
+		displayName: 'Download Result Files',
+		name: 'download',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to download the result files (images, masks, videos, audio) of succeeded tasks and attach them as binary data, so a storage node (S3, Google Drive, FTP, Write File…) can save them next',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the file in. A second file of the same task goes to data_1, and so on.',
+		description: 'Binary field the first result file is put in',
+	},
+	numberOptionProperty('maxDownloadSizeMb'),
+];
+
+/** Options of every operation that sends many requests or waits for tasks. */
+export const batchOptions: INodeProperties[] = [
+	numberOptionProperty('maxConcurrency'),
+	numberOptionProperty('maxTries'),
+	numberOptionProperty('pollInterval'),
+	numberOptionProperty('requestTimeout'),
+	numberOptionProperty('timeout'),
+];
+
+/** The Options collection of an operation: its own options, then the shared ones, sorted. */
+export function optionsCollection(own: INodeProperties[], shared: INodeProperties[]): INodeProperties {
+	const options = [...own, ...shared].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}

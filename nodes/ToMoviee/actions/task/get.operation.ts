@@ -1,14 +1,15 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { resultControlType, type NormalizedTask } from '../../helpers/taskResult';
-import { validateTaskId } from '../../helpers/validation';
-import { downloadOptions, waitAndBatchOptions, waitForCompletionProperty } from '../common.description';
-import { readDownloadSettings, readOptions, readWaitSettings, type Job, type OperationHandler, type RunContext } from '../job';
-import { queryTask } from './queryTask';
+import { fileLabelOfResult } from '../../../shared/helpers/controlTypes';
+import { readDownloadSettings } from '../../../shared/helpers/options';
+import { resultControlType, type Task } from '../../../shared/helpers/taskResult';
+import { validateTaskId } from '../../../shared/helpers/validation';
+import { batchOptions, downloadOptions, optionsCollection, waitForCompletionProperty } from '../common.description';
+import type { Operation, PreparedItem } from '../operation';
+import { readWaitTimes } from '../submitOptions';
 
-const show = { resource: ['task'], operation: ['get'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Task ID',
 		name: 'taskId',
@@ -17,38 +18,27 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.taskId }}',
 		description: 'ID of a task submitted earlier (the taskId field of a ToMoviee step or trigger)',
-		displayOptions: { show },
 	},
-	waitForCompletionProperty('task', 'get'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [...downloadOptions, ...waitAndBatchOptions],
-	},
+	waitForCompletionProperty,
+	optionsCollection([], [...downloadOptions, ...batchOptions]),
 ];
 
-function prepare(this: IExecuteFunctions, itemIndex: number): Job {
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, properties);
+
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const taskId = validateTaskId(this.getNodeParameter('taskId', itemIndex));
-	const wait = this.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
-	const options = readOptions(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
-		itemIndex,
-		context: { controlType: null, imageUrl: null },
-		payload: { taskId },
-		wait: readWaitSettings(options, wait),
-		download: readDownloadSettings(options),
-		action: `querying task ${taskId}`,
+		request: { kind: 'lookup', taskId },
+		plan: { itemIndex, inputs: {}, fileLabel: 'result', download: readDownloadSettings(options) },
+		...readWaitTimes(options),
 	};
 }
 
-async function start(this: IExecuteFunctions, job: Job, run: RunContext): Promise<NormalizedTask> {
-	const task = await queryTask.call(this, String(job.payload.taskId), run.transport);
-	job.context.controlType = resultControlType(task.result) ?? job.context.controlType;
-	return task;
+/** A recognition task names its control type in the result; other tasks name their kind by file. */
+function describeTask(task: Task): { inputs: IDataObject; fileLabel: string } {
+	const controlType = resultControlType(task.result);
+	return { inputs: controlType === null ? {} : { controlType }, fileLabel: fileLabelOfResult(task.result) };
 }
 
-export const get: OperationHandler = { description, prepare, start };
+export const get: Operation = { description, canParkForCallbacks: false, prepare, describeTask };

@@ -21,10 +21,11 @@ export function statusName(code: number | undefined): TaskStatus | 'unknown' {
 	return code === undefined ? 'unknown' : (STATUS_BY_CODE[code] ?? 'unknown');
 }
 
-export function isFinalStatus(code: number | undefined): boolean {
-	return code !== undefined && code >= 3 && code <= 6;
+export function isFinalStatus(code: number | null | undefined): boolean {
+	return typeof code === 'number' && code >= 3 && code <= 6;
 }
 
-export function statusCodeOf(status: TaskStatus): number {
-	return Number(Object.keys(STATUS_BY_CODE).find((code) => STATUS_BY_CODE[Number(code)] === status));
+/** Failed, cancelled or timed out at ToMoviee: a task that will never give a result. */
+export function endedWithoutResult(status: string): boolean {
+	return status === 'failed' || status === 'cancelled' || status === 'timedOut';
 }

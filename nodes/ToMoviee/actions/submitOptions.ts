@@ -1,0 +1,45 @@
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+
+import { isN8nResumeUrl, signCallbackUrl } from '../../shared/helpers/callbackSignature';
+import { readBooleanOption, readNumberOption } from '../../shared/helpers/options';
+import { encodePassThrough } from '../../shared/helpers/passThrough';
+import { InputError, parseHttpUrl } from '../../shared/helpers/validation';
+import type { BatchFacts } from './operation';
+
+/** Poll Interval and Timeout of one item, in ms. */
+export function readWaitTimes(options: IDataObject): { pollIntervalMs: number; timeoutMs: number } {
+	return {
+		pollIntervalMs: Math.round(readNumberOption(options, 'pollInterval') * 1000),
+		timeoutMs: readNumberOption(options, 'timeout') * 1000,
+	};
+}
+
+/**
+ * The Callback URL as sent: signed for a ToMoviee Trigger (tm_signature over origin + path),
+ * except n8n resume URLs, which carry n8n's own token and are sent unchanged.
+ */
+function callbackFor(options: IDataObject, credentials: ICredentialDataDecryptedObject): string | undefined {
+	if (options.callbackUrl === undefined || options.callbackUrl === null || options.callbackUrl === '') return undefined;
+	const url = parseHttpUrl('callbackUrl', 'Callback URL', options.callbackUrl);
+	if (isN8nResumeUrl(url) || !readBooleanOption(options, 'signCallbackUrl', 'Sign Callback URL', true)) return url.toString();
+	const secret = typeof credentials.appSecret === 'string' ? credentials.appSecret : '';
+	if (secret === '') throw new InputError('signCallbackUrl', 'Cannot sign the Callback URL: the credential has no app secret');
+	return signCallbackUrl(url.toString(), secret);
+}
+
+/** `callback` and `params`, the fields every capability's body shares. */
+export function commonSubmitFields(options: IDataObject, batch: BatchFacts): IDataObject {
+	if (batch.parksForCallbacks && options.callbackUrl) {
+		throw new InputError(
+			'callbackUrl',
+			'Callback URL cannot be set when Wait Method is "Wait for Callback": the node sets it to this execution\'s resume URL',
+			'Remove the Callback URL option, or use Wait Method "Poll".',
+		);
+	}
+	const fields: IDataObject = {};
+	const callback = callbackFor(options, batch.credentials);
+	if (callback) fields.callback = callback;
+	const params = encodePassThrough(options.passThrough);
+	if (params !== undefined) fields.params = params;
+	return fields;
+}

@@ -1,0 +1,76 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { runPooled } from '../../shared/helpers/concurrency';
+import { isFinalStatus } from '../../shared/helpers/taskStatus';
+import { errorJson, taskJson, type ItemPlan, type Outcome } from '../../shared/results/itemBuilder';
+import { queryTask } from '../../shared/transport/api';
+import type { TransportSettings } from '../../shared/transport/request';
+import { writeParkedBatch, type ParkedItem } from './parkedBatch';
+import type { BatchSettings } from './settings';
+import type { StartedItem } from './startTasks';
+
+/** The resume URL ToMoviee calls back: this execution's, evaluated once for the batch. */
+export function resumeUrlOf(context: IExecuteFunctions): string {
+	return String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0));
+}
+
+/**
+ * One look at every accepted task before parking: tasks that ended while the batch was being
+ * submitted are known now, so no callback of theirs can be lost to the moment n8n refuses
+ * calls to an execution that is still being parked. Failed looks leave the task as it was.
+ */
+export async function lookOnce(context: IExecuteFunctions, started: StartedItem[], transport: TransportSettings): Promise<StartedItem[]> {
+	const seen = [...started];
+	await runPooled(started.length, transport.limiter.max, async (index) => {
+		const item = started[index];
+		if (isFinalStatus(item.task.statusCode)) return;
+		try {
+			seen[index] = { ...item, task: await queryTask(context, item.task.taskId, transport) };
+		} catch {
+			// The callback (or the look at resume) tells the outcome.
+		}
+	});
+	return seen;
+}
+
+/**
+ * Parks the execution until the last task calls back, or until the longest item Timeout. The
+ * batch record holds what the resume needs. n8n resumes a timed-out wait by passing the node's
+ * input items through, so each input item also gets its task's fields written into it.
+ */
+export async function parkBatch(
+	context: IExecuteFunctions,
+	plans: ItemPlan[],
+	outcomes: Outcome[],
+	settings: BatchSettings,
+	until: Date,
+): Promise<INodeExecutionData[][]> {
+	const items: ParkedItem[] = plans.map((plan, index) => {
+		const { task, failure } = outcomes[index];
+		if (failure) {
+			const { message, description } = failure.error;
+			return { plan, task, error: { message, ...(description ? { description } : {}), ...(failure.errorCode !== undefined ? { errorCode: failure.errorCode } : {}) } };
+		}
+		return { plan, taskId: task.taskId, ...(isFinalStatus(task.statusCode) ? { task } : {}) };
+	});
+	writeParkedBatch(context, {
+		version: 1,
+		forErrorOutput: settings.forErrorOutput,
+		maxConcurrency: settings.maxConcurrency,
+		maxTries: settings.maxTries,
+		requestTimeoutMs: settings.requestTimeoutMs,
+		items,
+	});
+	const shown = plans.map((plan, index): INodeExecutionData => {
+		const { task, failure } = outcomes[index];
+		const json = failure ? errorJson(failure, task, plan.inputs, false) : taskJson(task, plan.inputs);
+		return { json, pairedItem: { item: plan.itemIndex } };
+	});
+	const inputItems = context.getInputData();
+	for (const [index, plan] of plans.entries()) {
+		const input = inputItems[plan.itemIndex];
+		if (input?.json) Object.assign(input.json, shown[index].json);
+	}
+	await context.putExecutionToWait(until);
+	return [shown];
+}

@@ -1,0 +1,80 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { numberOptionProperty } from '../shared/helpers/options';
+import { FINAL_STATUSES } from '../shared/helpers/taskStatus';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Paste this node\'s Production URL into the ToMoviee node\'s "Callback URL" option; the ToMoviee node signs it for this URL, so only callbacks sent to it get through',
+		name: 'notice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Statuses',
+		name: 'statuses',
+		type: 'multiOptions',
+		default: [...FINAL_STATUSES],
+		description: 'Task outcomes that start the workflow; other callbacks are answered and ignored',
+		options: [
+			{ name: 'Cancelled', value: 'cancelled' },
+			{ name: 'Failed', value: 'failed' },
+			{ name: 'Processing', value: 'processing' },
+			{ name: 'Queued', value: 'queued' },
+			{ name: 'Succeeded', value: 'succeeded' },
+			{ name: 'Timed Out', value: 'timedOut' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Allow Unsigned Callbacks',
+				name: 'allowUnsigned',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to accept callbacks whose URL has no signature (URLs configured outside n8n). With Verify With ToMoviee on, the outcome still comes from ToMoviee.',
+			},
+			{
+				displayName: 'Download Result Files',
+				name: 'download',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download the result files (images, masks, videos, audio) of succeeded tasks and attach them as binary data for a storage node. A failed download still starts the workflow, with the reason in downloadError.',
+			},
+			{
+				displayName: 'Include Raw Request',
+				name: 'includeRaw',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add the raw body, headers and query to the output (never the signature, cookies or authorization headers)',
+			},
+			numberOptionProperty('maxBodySizeKb'),
+			numberOptionProperty('maxDownloadSizeMb'),
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				hint: 'The name of the output binary field to put the file in. A second file of the same task goes to data_1, and so on.',
+				description: 'Binary field the first result file is put in',
+			},
+			{
+				displayName: 'Verify With ToMoviee',
+				name: 'verifyWithApi',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to look the reported task up at ToMoviee (one task query per callback) and use that answer instead of the callback body. Off: the body is believed, so anyone who has the signed URL can start the workflow with made-up outcomes and make n8n download made-up URLs.',
+			},
+		],
+	},
+];

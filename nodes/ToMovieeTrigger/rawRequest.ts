@@ -1,0 +1,30 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { SIGNATURE_PARAM } from '../shared/helpers/callbackSignature';
+
+const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-app-key']);
+const REDACTED = '[redacted]';
+
+function scrub(value: unknown, secretValue: string): unknown {
+	if (secretValue === '') return value;
+	if (typeof value === 'string') return value.split(secretValue).join(REDACTED);
+	if (Array.isArray(value)) return value.map((entry) => scrub(entry, secretValue));
+	return value;
+}
+
+/**
+ * The raw request for Include Raw: without credentials, cookies or the signature, which proxies
+ * also copy into headers such as x-forwarded-uri, x-original-uri or referer.
+ */
+export function rawRequest(body: unknown, headers: IDataObject, query: IDataObject): IDataObject {
+	const signature = typeof query[SIGNATURE_PARAM] === 'string' ? (query[SIGNATURE_PARAM] as string) : '';
+	const shownHeaders: IDataObject = {};
+	for (const [name, value] of Object.entries(headers)) {
+		if (!HIDDEN_HEADERS.has(name.toLowerCase())) shownHeaders[name] = scrub(value, signature) as IDataObject;
+	}
+	const shownQuery: IDataObject = {};
+	for (const [name, value] of Object.entries(query)) {
+		if (name !== SIGNATURE_PARAM) shownQuery[name] = scrub(value, signature) as IDataObject;
+	}
+	return { body: body as IDataObject, headers: shownHeaders, query: shownQuery };
+}

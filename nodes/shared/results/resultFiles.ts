@@ -1,0 +1,29 @@
+import type { IBinaryKeyData } from 'n8n-workflow';
+
+import { binaryPropertyFor, resultFileName } from '../helpers/mediaFiles';
+import type { Task } from '../helpers/taskResult';
+import { downloadResultFile, ResultDownloadError } from '../transport/download';
+import type { RequestContext, TransportSettings } from '../transport/request';
+import type { ItemPlan } from './itemBuilder';
+
+/** Every result file of a succeeded task, as the binary properties of one item. */
+export async function downloadTaskFiles(
+	context: RequestContext,
+	task: Task,
+	plan: Pick<ItemPlan, 'fileLabel'> & { download: NonNullable<ItemPlan['download']> },
+	settings: TransportSettings,
+): Promise<IBinaryKeyData> {
+	if (task.resultUrls.length === 0) {
+		throw new ResultDownloadError('its result holds no file URL', 'Look at the "result" field: ToMoviee may have changed its result format.');
+	}
+	const binary: IBinaryKeyData = {};
+	for (const [index, url] of task.resultUrls.entries()) {
+		binary[binaryPropertyFor(plan.download.binaryPropertyName, index)] = await downloadResultFile(
+			context,
+			url,
+			{ maxBytes: plan.download.maxBytes, fileName: (mediaType) => resultFileName(task.taskId, plan.fileLabel, index, mediaType) },
+			settings,
+		);
+	}
+	return binary;
+}
