@@ -137,7 +137,7 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 		}
 	}
 
-	const finished = await finishItems(this, results.plans, results.outcomes, transport, settings.forErrorOutput);
+	const finished = await finishItems(this, results.plans, results.outcomes, transport, settings.errorShape);
 	for (const [index, outcome] of finished.outcomes.entries()) if (outcome.failure) results.record(results.plans[index], outcome);
 	results.throwIfFailed();
 	if (finished.outcomes.every((outcome) => !outcome.failure)) memory.clear();

@@ -55,7 +55,7 @@ export async function parkBatch(
 	});
 	writeParkedBatch(context, {
 		version: 1,
-		forErrorOutput: settings.forErrorOutput,
+		errorShape: settings.errorShape,
 		maxConcurrency: settings.maxConcurrency,
 		maxTries: settings.maxTries,
 		requestTimeoutMs: settings.requestTimeoutMs,
@@ -63,14 +63,15 @@ export async function parkBatch(
 	});
 	const shown = plans.map((plan, index): INodeExecutionData => {
 		const { task, failure } = outcomes[index];
-		const json = failure ? errorJson(failure, task, plan.inputs, false) : taskJson(task, plan.inputs);
+		const json = failure ? errorJson(failure, task, plan.inputs, 'main') : taskJson(task, plan.inputs);
 		return { json, pairedItem: { item: plan.itemIndex } };
 	});
-	const inputItems = context.getInputData();
-	for (const [index, plan] of plans.entries()) {
-		const input = inputItems[plan.itemIndex];
-		if (input?.json) Object.assign(input.json, shown[index].json);
-	}
+	// A copy of this node's input with the task fields, not a change of the shared input objects
+	// (they are also the upstream node's saved output).
+	const executeData = context.getExecuteData();
+	const input = executeData.data.main[0] ?? [];
+	// Plans are in input order, one per input item.
+	executeData.data.main[0] = input.map((item, itemIndex) => (shown[itemIndex] ? { ...item, json: { ...item.json, ...shown[itemIndex].json } } : item));
 	await context.putExecutionToWait(until);
 	return [shown];
 }

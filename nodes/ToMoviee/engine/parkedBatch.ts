@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IRunExecutionData, IWebhookFunctio
 import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import type { Task } from '../../shared/helpers/taskResult';
-import type { ItemPlan, Outcome } from '../../shared/results/itemBuilder';
+import type { ErrorShape, ItemPlan, Outcome } from '../../shared/results/itemBuilder';
 
 /** One input item of a parked batch: its task, or the error it ended with before parking. */
 export interface ParkedItem {
@@ -16,7 +16,7 @@ export interface ParkedItem {
 /** What the resume needs, saved with the waiting execution in the node's execution context. */
 export interface ParkedBatch {
 	version: 1;
-	forErrorOutput: boolean;
+	errorShape: ErrorShape;
 	maxConcurrency: number;
 	maxTries: number;
 	requestTimeoutMs: number;

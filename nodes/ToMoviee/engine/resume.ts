@@ -105,7 +105,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!claimResume(executionId)) return { webhookResponse: OK };
 	const plans = batch.items.map((item) => item.plan);
 	const all = batch.items.map((_, index) => outcomes.get(index) as Outcome);
-	const { items } = await finishItems(this, plans, all, transport, batch.forErrorOutput);
+	const { items } = await finishItems(this, plans, all, transport, batch.errorShape);
 	return { workflowData: [items as INodeExecutionData[]], webhookResponse: OK as IDataObject };
 }
 

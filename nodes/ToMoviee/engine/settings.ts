@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { readBooleanOption, readNumberOption, readWord } from '../../shared/helpers/options';
 import { InputError, parseBoolean } from '../../shared/helpers/validation';
+import type { ErrorShape } from '../../shared/results/itemBuilder';
 import type { Operation } from '../actions/operation';
 
 /** Decisions made once for the whole batch, before any per-item work. */
@@ -14,8 +15,9 @@ export interface BatchSettings {
 	requestTimeoutMs: number;
 	retryAmbiguousSubmits: boolean;
 	continueOnFail: boolean;
-	/** On Error "Continue (using error output)": failed items are shaped for the error output. */
-	forErrorOutput: boolean;
+	/** On Error "Continue (using error output)": failed items are shaped for the error output
+	 * (n8n 1.x, told apart by its missing isToolExecution, routes fewer keys). */
+	errorShape: ErrorShape;
 	/** Retry On Fail is on: accepted tasks are remembered so a retry never submits them again. */
 	remembersTasks: boolean;
 }
@@ -83,7 +85,7 @@ export function readBatchSettings(context: IExecuteFunctions, operation: Operati
 			requestTimeoutMs: readNumberOption(options, 'requestTimeout') * 1000,
 			retryAmbiguousSubmits: readBooleanOption(options, 'retryAmbiguousSubmits', 'Retry Ambiguous Submits', false),
 			continueOnFail: context.continueOnFail(),
-			forErrorOutput: onError === 'continueErrorOutput',
+			errorShape: onError !== 'continueErrorOutput' ? 'main' : typeof context.isToolExecution === 'function' ? 'errorOutput' : 'errorOutputV1',
 			remembersTasks: node.retryOnFail === true,
 		};
 	} catch (error) {

@@ -3,7 +3,7 @@ import type { IBinaryKeyData, INodeExecutionData } from 'n8n-workflow';
 import { runPooled } from '../helpers/concurrency';
 import { toNodeError } from '../transport/errors';
 import type { RequestContext, TransportSettings } from '../transport/request';
-import { judged, outputItem, type ItemPlan, type Outcome } from './itemBuilder';
+import { judged, outputItem, type ErrorShape, type ItemPlan, type Outcome } from './itemBuilder';
 import { downloadTaskFiles } from './resultFiles';
 
 /**
@@ -16,7 +16,7 @@ export async function finishItems(
 	plans: ItemPlan[],
 	outcomes: Outcome[],
 	settings: TransportSettings,
-	forErrorOutput: boolean,
+	errorShape: ErrorShape,
 ): Promise<{ items: INodeExecutionData[]; outcomes: Outcome[] }> {
 	const node = context.getNode();
 	const final = plans.map((plan, index) => judged(node, plan, outcomes[index]));
@@ -35,7 +35,7 @@ export async function finishItems(
 		}
 	});
 	return {
-		items: plans.map((plan, index) => outputItem(plan, final[index], binaries.get(index), forErrorOutput)),
+		items: plans.map((plan, index) => outputItem(plan, final[index], binaries.get(index), errorShape)),
 		outcomes: final,
 	};
 }

@@ -74,15 +74,19 @@ export function judged(node: INode, plan: ItemPlan, outcome: Outcome): Outcome {
 }
 
 /**
- * A failed item. On the main output (Continue) it keeps every known field plus `error`. For the
- * error output n8n takes only items whose json has no keys but error, message and details (and
- * wipes the json of any item with `item.error`), so the fields go under `details` there.
+ * How a failed item is shaped. `main` (Continue): every known field plus `error`. For the error
+ * output n8n takes only items whose json has no keys but error, message and details (n8n 1.x:
+ * error and message only), and wipes the json of any item with `item.error`; so the fields go
+ * under `details` there (`errorOutputV1`: only in the message, which names task and code).
  */
-export function errorJson(failure: ItemFailure, task: Task | undefined, inputs: IDataObject, forErrorOutput: boolean): IDataObject {
+export type ErrorShape = 'main' | 'errorOutput' | 'errorOutputV1';
+
+export function errorJson(failure: ItemFailure, task: Task | undefined, inputs: IDataObject, errorShape: ErrorShape): IDataObject {
 	const fields = task ? taskJson(task, inputs) : { ...inputs };
 	if (failure.errorCode !== undefined && fields.errorCode === undefined) fields.errorCode = failure.errorCode;
 	const { message, description } = failure.error;
-	if (forErrorOutput) return { error: message, details: { ...fields, ...(description ? { description } : {}) } };
+	if (errorShape === 'errorOutput') return { error: message, ...(description ? { message: description } : {}), details: fields };
+	if (errorShape === 'errorOutputV1') return { error: message, ...(description ? { message: description } : {}) };
 	return { ...fields, error: message, ...(description ? { errorDescription: description } : {}) };
 }
 
@@ -90,9 +94,9 @@ export function outputItem(
 	plan: ItemPlan,
 	outcome: Outcome,
 	binary: IBinaryKeyData | undefined,
-	forErrorOutput: boolean,
+	errorShape: ErrorShape,
 ): INodeExecutionData {
 	const pairedItem = { item: plan.itemIndex };
-	if (outcome.failure) return { json: errorJson(outcome.failure, outcome.task, plan.inputs, forErrorOutput), pairedItem };
+	if (outcome.failure) return { json: errorJson(outcome.failure, outcome.task, plan.inputs, errorShape), pairedItem };
 	return { json: taskJson(outcome.task, plan.inputs), ...(binary ? { binary } : {}), pairedItem };
 }
