@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
-import { runWorkflow, type WorkflowRunResult } from '../harness';
+import { runWorkflow, type TestNodeSpec, type WorkflowRunResult } from '../harness';
 
 const { createSimulator } = require('../simulator');
 
@@ -40,6 +40,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	credentials?: IDataObject;
 	abortAfterMs?: number;
+	/** Node settings such as onError, retryOnFail, maxTries, waitBetweenTries. */
+	settings?: Partial<TestNodeSpec>;
 }
 
 /** Manual trigger -> ToMoviee, through n8n-core's engine, against the simulator. */
@@ -60,6 +62,7 @@ export async function runToMoviee(simulator: Simulator, options: RunOptions): Pr
 			typeVersion: 1,
 			parameters: options.parameters,
 			continueOnFail: options.continueOnFail,
+			...options.settings,
 		},
 		abortAfterMs: options.abortAfterMs,
 	});
