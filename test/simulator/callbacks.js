@@ -5,20 +5,24 @@ const http = require('http');
 const https = require('https');
 const { sleep } = require('./http-util');
 
-/** The callback body for a task view in one of the forms seen in the wild. */
-function callbackBody(view, form) {
-	if (form === 'bare') return { ...view };
+/**
+ * The callback body for a finished task at time `at`: `bare` is the task object (what the only
+ * depiction shows), `envelope` the query answer `{code, msg, data}`, `camel` camelCase keys.
+ */
+function callbackBody(task, form, at) {
+	if (form === 'envelope') return task.answer(at);
+	const view = task.view(at);
 	if (form === 'camel') {
 		return {
 			taskId: view.task_id,
 			status: String(view.status),
-			progress: view.progress,
+			progress: view.progress !== undefined ? view.progress : view.process,
 			reason: view.reason,
 			result: view.result ? JSON.parse(view.result) : null,
 			params: view.params,
 		};
 	}
-	return { code: 0, msg: 'success', data: { ...view } };
+	return view;
 }
 
 /** One POST; resolves {status} or {error}. Never rejects. */
@@ -66,8 +70,7 @@ function postJson(url, body, timeoutMs, track) {
 async function deliverCallback(task, ctx) {
 	const opts = ctx.options();
 	const tries = Math.max(1, Number(opts.callbackRetries) || 1);
-	const view = task.view(Math.max(Date.now(), task.finishesAt));
-	const body = callbackBody(view, opts.callbackForm);
+	const body = callbackBody(task, opts.callbackForm, Math.max(Date.now(), task.finishesAt));
 	for (let attempt = 1; attempt <= tries; attempt++) {
 		if (ctx.isCancelled(task)) return;
 		const r = await postJson(task.callback, body, opts.callbackTimeoutMs, ctx.requests);

@@ -17,7 +17,8 @@ function handleControl(req, res, sim, url, raw) {
 			);
 		}
 		if (get && name === 'callbacks') return sendJson(res, 200, sim.callbacks);
-		if (get && name === 'stats') return sendJson(res, 200, sim.stats);
+		if (get && name === 'stats')
+			return sendJson(res, 200, { ...sim.stats, duplicatedInputs: sim.duplicatedInputs() });
 		if (get && name === 'tasks') return sendJson(res, 200, [...sim.tasks.values()]);
 		if (get && name === 'config') return sendJson(res, 200, sim.options);
 		if (get && name === 'health') return sendJson(res, 200, { ok: true, url: sim.url });

@@ -3,8 +3,11 @@
 const { createSimulator } = require('./server');
 const { makeMaskPng, PNG_SIGNATURE } = require('./png');
 const { STATUS } = require('./tasks');
-const { DEFAULTS } = require('./options');
-const { PATHS } = require('./routes');
+const { DEFAULTS, LEGACY_OPTIONS, FAULT_KINDS } = require('./options');
+const { PATHS, SUBMIT_PREFIX } = require('./routes');
+const { CAPABILITY_NAMES } = require('./capabilities');
+const { VENDOR_CODES, LEGACY_CODES } = require('./codes');
+const { CONTENT_TYPES } = require('./media');
 
 module.exports = {
 	createSimulator,
@@ -12,5 +15,12 @@ module.exports = {
 	PNG_SIGNATURE,
 	STATUS,
 	DEFAULTS,
+	LEGACY_OPTIONS,
+	FAULT_KINDS,
 	PATHS,
+	SUBMIT_PREFIX,
+	CAPABILITY_NAMES,
+	VENDOR_CODES,
+	LEGACY_CODES,
+	CONTENT_TYPES,
 };

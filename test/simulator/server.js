@@ -3,17 +3,22 @@
 const http = require('http');
 const { DEFAULTS, mergeOptions } = require('./options');
 const { createRng } = require('./rng');
-const { createFaults, applyFault } = require('./faults');
+const { createFaults, applyFault, isAfterCreate } = require('./faults');
 const { deliverCallback } = require('./callbacks');
-const { HANDLERS, routeOf } = require('./routes');
+const { HANDLERS, API_ROUTES, routeOf, capabilityOf } = require('./routes');
 const { handleControl } = require('./control');
 const { readBody, sendJson, sleep } = require('./http-util');
 
 const freshStats = () => ({
 	inFlight: 0,
 	maxInFlight: 0, // high-water mark of concurrently served requests
-	byRoute: { submit: 0, query: 0, token: 0, mask: 0, other: 0 },
-	faults: 0, // injected + random faults answered (or dropped)
+	byRoute: { submit: 0, query: 0, token: 0, mask: 0, media: 0, other: 0 },
+	submitsByCapability: Object.create(null), // submit requests per capability, as they arrive
+	tasksCreated: 0,
+	createdByInput: Object.create(null), // created tasks per main input (see capabilities/)
+	streamedBytes: 0, // bytes of /files/huge.* the sockets accepted
+	redirected: 0, // API requests answered 302 because of redirectApiTo
+	faults: 0, // injected + random faults answered (or dropped), before or after create
 	rejected: 0, // 429s because more than options.maxInFlight were being served
 	callbacksSent: 0, // callback POST attempts made
 	callbacksFailed: 0, // attempts that got a non-2xx or a connection error
@@ -41,7 +46,18 @@ function createSimulator(userOptions = {}) {
 		options: () => options,
 		rng: () => rng(),
 		tasks,
-		maskBase: () => options.publicUrl || listenUrl,
+		stats,
+		epoch: () => epoch,
+		base: () => options.publicUrl || listenUrl,
+		sleep: (ms) => sleep(ms, latencyTimers),
+		countFault: () => {
+			stats.faults++;
+		},
+		countCreated(task) {
+			stats.tasksCreated++;
+			const key = String(task.input);
+			stats.createdByInput[key] = (stats.createdByInput[key] || 0) + 1;
+		},
 		scheduleCallback(task) {
 			if (!task.callback || !task.outcome) return; // "never" tasks have nothing to report
 			const myEpoch = epoch;
@@ -75,6 +91,7 @@ function createSimulator(userOptions = {}) {
 		}
 		requests.push({
 			method: req.method,
+			url: req.url,
 			path: url.pathname,
 			query: Object.fromEntries(url.searchParams),
 			headers: { ...req.headers },
@@ -95,6 +112,10 @@ function createSimulator(userOptions = {}) {
 		}
 		const route = routeOf(url.pathname);
 		stats.byRoute[route]++;
+		if (route === 'submit') {
+			const name = capabilityOf(url.pathname);
+			stats.submitsByCapability[name] = (stats.submitsByCapability[name] || 0) + 1;
+		}
 		// Decide at arrival, before reading the body: that is when a loaded gateway sheds requests.
 		const rejected = stats.inFlight >= options.maxInFlight;
 		if (!rejected) {
@@ -108,7 +129,7 @@ function createSimulator(userOptions = {}) {
 		}
 		const { raw, tooLarge } = await readBody(req);
 		record(req, url, raw, at);
-		const api = route === 'submit' || route === 'query' || route === 'token';
+		const api = API_ROUTES.includes(route);
 		if (api && options.latencyMs > 0) await sleep(options.latencyMs, latencyTimers);
 		if (res.destroyed) return;
 		if (rejected) {
@@ -120,13 +141,19 @@ function createSimulator(userOptions = {}) {
 				{ 'Retry-After': String(options.retryAfterSeconds) },
 			);
 		}
+		if (api && options.redirectApiTo) {
+			stats.redirected++;
+			const location = options.redirectApiTo + req.url;
+			return sendJson(res, 302, { code: 302, msg: `moved to ${location}` }, { Location: location });
+		}
 		const fault = faults.take(route, options, rng);
-		if (fault) {
+		if (fault && !isAfterCreate(fault.kind)) {
 			stats.faults++;
 			return applyFault(req, res, fault, options, sendJson);
 		}
 		if (tooLarge) return sendJson(res, 413, { code: 413, msg: 'request body too large' });
-		return HANDLERS[route](req, res, ctx, url, raw);
+		// After-create faults go to the submit handler, which plays them once the task exists.
+		return HANDLERS[route](req, res, ctx, url, raw, fault || undefined);
 	}
 
 	const sim = {
@@ -207,6 +234,13 @@ function createSimulator(userOptions = {}) {
 
 		injectFaults(list) {
 			faults.inject(list);
+		},
+
+		/** Inputs with more than one created task: [{input, count}] (0 entries = nothing billed twice). */
+		duplicatedInputs() {
+			return Object.entries(stats.createdByInput)
+				.filter(([, count]) => count > 1)
+				.map(([input, count]) => ({ input, count }));
 		},
 
 		/** Forget requests, tasks (and their pending callbacks), callbacks, stats and queued faults. */

@@ -1,9 +1,6 @@
 'use strict';
-// Body checks for the submit route. Each message names the offending field, as a real
-// gateway's 40001 would, so clients can surface it to the user.
-
-const TEMPLATE_ID = 'tm_reference_img2mask_template_spatial';
-const CONTROL_TYPES = ['0', '1', '2', '3'];
+// Field rules for submit bodies. Each message starts with the offending field's name, as a real
+// gateway's "invalid parameter" answer would, so clients can surface it to the user.
 
 function isHttpUrl(value) {
 	if (typeof value !== 'string') return false;
@@ -16,35 +13,67 @@ function isHttpUrl(value) {
 }
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const list = (values) => values.map((v) => JSON.stringify(v)).join(', ');
 
-/** Returns an error message, or null when the submit body is acceptable. */
-function validateSubmit(body) {
-	if (!isObject(body)) return 'request body must be a JSON object';
-	const { wsid, template_info: templates, storage_info: storage, callback, params } = body;
-	if (wsid === undefined) return 'wsid is required';
-	if (typeof wsid !== 'number' || !Number.isInteger(wsid) || wsid <= 0) {
-		return 'wsid must be a positive integer';
+// A rule is (value, fieldName, body) => message | null. `required`/`optional` wrap a value rule.
+const required = (rule) => (v, f, b) => (v === undefined || v === null ? `${f} is required` : rule(v, f, b));
+const optional = (rule) => (v, f, b) => (v === undefined ? null : rule(v, f, b));
+
+const text = (max) => (v, f) => {
+	if (typeof v !== 'string' || v.trim() === '') return `${f} must be a non-empty string`;
+	return max && v.length > max ? `${f} must be at most ${max} characters` : null;
+};
+const anyString = () => (v, f) => (typeof v === 'string' ? null : `${f} must be a string`);
+const httpUrl = () => (v, f) => (isHttpUrl(v) ? null : `${f} must be an http(s) URL`);
+const oneOf = (values) => (v, f) => (values.includes(v) ? null : `${f} must be one of ${list(values)}`);
+const integer = (min, max) => (v, f) =>
+	Number.isInteger(v) && v >= min && v <= max ? null : `${f} must be an integer from ${min} to ${max}`;
+const number = (min, max) => (v, f) =>
+	typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
+		? null
+		: `${f} must be a number from ${min} to ${max}`;
+/** A number strictly between min and max (music duration: 0 < d < 95). */
+const between = (min, max) => (v, f) =>
+	typeof v === 'number' && Number.isFinite(v) && v > min && v < max
+		? null
+		: `${f} must be a number greater than ${min} and less than ${max}`;
+const boolean = () => (v, f) => (typeof v === 'boolean' ? null : `${f} must be a boolean`);
+const object = () => (v, f) => (isObject(v) ? null : `${f} must be an object`);
+const positiveInteger = () => (v, f) =>
+	typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : `${f} must be a positive integer`;
+
+/** First message from `rules` ({field: rule}) applied to `body`, or null. */
+function checkRules(body, rules) {
+	for (const [field, rule] of Object.entries(rules)) {
+		const problem = rule(body[field], field, body);
+		if (problem) return problem;
 	}
-	if (!Array.isArray(templates) || templates.length === 0)
-		return 'template_info must be a non-empty array';
-	for (let i = 0; i < templates.length; i++) {
-		const at = `template_info[${i}]`;
-		if (!isObject(templates[i])) return `${at} must be an object`;
-		const p = templates[i].input_params;
-		if (!isObject(p)) return `${at}.input_params must be an object`;
-		if (typeof p.control_type !== 'string' || !CONTROL_TYPES.includes(p.control_type)) {
-			return `${at}.input_params.control_type must be one of "0","1","2","3" (a string)`;
-		}
-		if (!isHttpUrl(p.init_image)) return `${at}.input_params.init_image must be an http(s) URL`;
-		if (p.template_id !== TEMPLATE_ID)
-			return `${at}.input_params.template_id must be ${TEMPLATE_ID}`;
-	}
-	if (storage === undefined) return 'storage_info is required';
-	if (!isObject(storage)) return 'storage_info must be an object';
-	if (callback !== undefined && !isHttpUrl(callback))
-		return 'callback must be an http(s) URL string';
-	if (params !== undefined && typeof params !== 'string') return 'params must be a string';
 	return null;
 }
 
-module.exports = { validateSubmit, isHttpUrl, TEMPLATE_ID, CONTROL_TYPES };
+/** Fields every capability shares: wsid and storage_info (optional unless asked), callback, params. */
+function commonRules({ requireStorageInfo = false } = {}) {
+	return {
+		wsid: optional(positiveInteger()),
+		storage_info: requireStorageInfo ? required(object()) : optional(object()),
+		callback: optional((v, f) => (isHttpUrl(v) ? null : `${f} must be an http(s) URL string`)),
+		params: optional(anyString()),
+	};
+}
+
+module.exports = {
+	isHttpUrl,
+	isObject,
+	checkRules,
+	commonRules,
+	required,
+	optional,
+	text,
+	httpUrl,
+	oneOf,
+	integer,
+	number,
+	between,
+	boolean,
+	object,
+};
