@@ -1,4 +1,4 @@
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
 
@@ -148,7 +148,7 @@ describe('Wait for Callback', () => {
 });
 
 describe('input checks without holes', () => {
-	const cases: Array<[string, Record<string, unknown>, Record<string, unknown>, string]> = [
+	const cases: Array<[string, IDataObject, IDataObject, string]> = [
 		['control type constructor', { controlType: 'constructor' }, {}, 'controlType'],
 		['control type toString', { controlType: 'toString' }, {}, 'controlType'],
 		['control type __proto__', { controlType: '__proto__' }, {}, 'controlType'],
