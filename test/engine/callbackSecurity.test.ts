@@ -1,0 +1,189 @@
+import { createHmac } from 'crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import { request } from 'undici';
+
+import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
+import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
+import { startWebhookServer, type WebhookServer } from '../harness';
+import { APP_KEY, APP_SECRET, apiRequests, FAST_WAIT, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+
+/** The ToMoviee Trigger and downloads against forged callbacks, SSRF, huge files and redirects (issue 13). */
+let simulator: Simulator;
+let server: WebhookServer;
+let hookUrl: string;
+
+beforeAll(async () => {
+	simulator = await startSimulator({ taskDurationMs: 60 });
+});
+afterAll(async () => await simulator.stop());
+beforeEach(() => simulator.reset());
+afterEach(async () => await server?.close());
+
+async function startTrigger(options: Record<string, unknown> = {}, statuses?: string[]): Promise<void> {
+	server = await startWebhookServer({
+		nodeType: new ToMovieeTrigger(),
+		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters: { ...(statuses ? { statuses } : {}), options } },
+		credentialTypes: { toMovieeApi: new ToMovieeApi() },
+		credentials: { toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, baseUrl: simulator.url } } },
+	});
+	hookUrl = server.getNodeWebhookUrl('default');
+}
+
+/** tm_signature = base64url(HMAC-SHA256(secret, origin + pathname)), as the README's signer. */
+function signed(url: string, secret = APP_SECRET): string {
+	const parsed = new URL(url);
+	parsed.searchParams.set('tm_signature', createHmac('sha256', secret).update(parsed.origin + parsed.pathname).digest('base64url'));
+	return parsed.toString();
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+	const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+	const text = await response.body.text();
+	return { status: response.statusCode, text };
+}
+
+/** A task that really ran at the simulator, and its bare callback body as ToMoviee sends it. */
+async function endedTask(imageUrl = 'https://x.test/cb.png') {
+	const run = await runToMoviee(simulator, { parameters: recognize(imageUrl, {}, { passThrough: 'row-7' }), continueOnFail: true });
+	const taskId = run.items[0].json.taskId as string;
+	return { taskId, body: { ...simulator.tasks.get(taskId).view() } };
+}
+
+async function capture(): Promise<{ server: Server; url: string; seen: IncomingHttpHeaders[] }> {
+	const seen: IncomingHttpHeaders[] = [];
+	const captureServer = createServer((req, res) => {
+		seen.push(req.headers);
+		res.writeHead(200, { 'content-type': 'image/png' }).end('secret');
+	});
+	await new Promise<void>((resolve) => captureServer.listen(0, '127.0.0.1', resolve));
+	return { server: captureServer, url: `http://127.0.0.1:${(captureServer.address() as AddressInfo).port}`, seen };
+}
+
+describe('signatures bound to the public URL', () => {
+	it('a genuine signed callback starts one execution with the outcome ToMoviee reports', async () => {
+		await startTrigger();
+		const { taskId, body } = await endedTask();
+		const answer = await post(signed(hookUrl), body);
+		expect(answer).toEqual({ status: 200, text: JSON.stringify({ code: 0, msg: 'ok' }) });
+		expect(server.executions).toHaveLength(1);
+		const [[item]] = server.executions[0].workflowData;
+		expect(item.json).toMatchObject({ taskId, status: 'succeeded', reason: 'success', params: 'row-7' });
+		expect((item.json.resultUrls as string[])[0]).toContain(simulator.url);
+	});
+
+	it('a URL signed for another host does not open this trigger', async () => {
+		await startTrigger();
+		const { body } = await endedTask();
+		const path = new URL(hookUrl).pathname;
+		const evil = new URL(signed(`https://evil.test${path}`));
+		const answer = await post(`${hookUrl}?tm_signature=${evil.searchParams.get('tm_signature')}`, body);
+		expect(answer.status).toBe(401);
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('unsigned calls are refused unless allowed; allowed ones are still verified', async () => {
+		await startTrigger({ allowUnsigned: true });
+		const { body } = await endedTask();
+		expect((await post(hookUrl, { ...body, task_id: 'tm_reference_img2mask-0-000forged' })).status).toBe(200);
+		expect(server.executions).toHaveLength(0);
+		expect((await post(hookUrl, body)).status).toBe(200);
+		expect(server.executions).toHaveLength(1);
+	});
+});
+
+describe('outcomes come from ToMoviee, not from the body', () => {
+	it('a signed callback for an unknown task starts nothing, and the genuine one afterwards starts one', async () => {
+		await startTrigger();
+		const { taskId, body } = await endedTask();
+		const forged = await post(signed(hookUrl), { ...body, task_id: 'tm_reference_img2mask-0-000000forged' });
+		expect(forged.status).toBe(200);
+		expect(server.executions).toHaveLength(0);
+		await post(signed(hookUrl), body);
+		await post(signed(hookUrl), body);
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].workflowData[0][0].json.taskId).toBe(taskId);
+	});
+
+	it('made-up result URLs are never fetched: only the URLs ToMoviee gives are', async () => {
+		const secret = await capture();
+		try {
+			await startTrigger({ download: true });
+			const { body } = await endedTask();
+			const forged = { ...body, result: JSON.stringify({ images_path: [`${secret.url}/secret`] }) };
+			expect((await post(signed(hookUrl), forged)).status).toBe(200);
+			expect(secret.seen).toHaveLength(0);
+			const [[item]] = server.executions[0].workflowData;
+			expect(item.binary?.data.mimeType).toBe('image/png');
+		} finally {
+			secret.server.close();
+		}
+	});
+
+	it('a reported final status that ToMoviee contradicts starts nothing', async () => {
+		await startTrigger();
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/never.png', { waitForCompletion: false }) });
+		const taskId = run.items[0].json.taskId as string;
+		expect((await post(signed(hookUrl), { task_id: taskId, status: 3, result: '{}' })).status).toBe(200);
+		expect(server.executions).toHaveLength(0);
+	});
+
+	it('Verify With ToMoviee off believes the body (the old trade-off)', async () => {
+		await startTrigger({ verifyWithApi: false });
+		await post(signed(hookUrl), { task_id: 'tm_unverified-0-1', status: 3, result: '{}' });
+		expect(server.executions).toHaveLength(1);
+		expect(simulator.requests).toHaveLength(0);
+	});
+});
+
+describe('Include Raw', () => {
+	it('removes the signature from every header and the query, and drops credential headers', async () => {
+		await startTrigger({ includeRaw: true });
+		const { body } = await endedTask();
+		const url = signed(`${hookUrl}?row=1`);
+		const signature = new URL(url).searchParams.get('tm_signature')!;
+		await post(url, body, { 'x-forwarded-uri': new URL(url).pathname + new URL(url).search, referer: url, cookie: 'a=b', authorization: 'Basic x' });
+		const raw = JSON.stringify(server.executions[0].workflowData[0][0].json.raw);
+		expect(raw).not.toContain(signature);
+		expect(raw).toContain('"row":"1"');
+		expect(raw).not.toMatch(/"cookie"|"authorization"/i);
+	});
+});
+
+describe('downloads that cannot hurt the instance', () => {
+	it('a 200 MB result without Content-Length against a 1 MB limit fails the item after reading little', async () => {
+		simulator.configure({ hugeResults: true });
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/huge.png', {}, { ...FAST_WAIT, download: true, maxDownloadSizeMb: 1 }), continueOnFail: true });
+		simulator.configure({ hugeResults: false });
+		expect(run.items[0].json.error).toMatch(/larger than the 1 MB limit/);
+		expect(simulator.stats.streamedBytes).toBeLessThan(8 * 1024 * 1024);
+	});
+
+	it('a file that is not an image, video or audio is refused', async () => {
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/wrongtype.png', {}, { download: true }), continueOnFail: true });
+		expect(run.items[0].json.error).toMatch(/not an image, video or audio file/);
+	});
+});
+
+describe('no credential on redirects', () => {
+	it('a 302 from the Base URL to another port is refused without sending Authorization there', async () => {
+		const target = await capture();
+		try {
+			simulator.configure({ redirectApiTo: target.url });
+			const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', { waitForCompletion: false }) });
+			expect(run.error!.message).toMatch(new RegExp(`Base URL ${simulator.url.replace(/[.]/g, '\\.')} answered with a redirect`));
+			expect(target.seen).toHaveLength(0);
+		} finally {
+			simulator.configure({ redirectApiTo: null });
+			target.server.close();
+		}
+	});
+});
+
+describe("n8n's own URLs are left alone", () => {
+	it('a resume URL as Callback URL is sent unchanged, never signed', async () => {
+		const resumeUrl = 'https://n8n.test/webhook-waiting/42?signature=abc123';
+		await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', { waitForCompletion: false }, { callbackUrl: resumeUrl }) });
+		expect(apiRequests(simulator, 'submit')[0].body.callback).toBe(resumeUrl);
+	});
+});
