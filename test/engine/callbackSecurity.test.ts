@@ -1,6 +1,7 @@
 import { createHmac } from 'crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'http';
 import type { AddressInfo } from 'net';
+import type { IDataObject } from 'n8n-workflow';
 import { request } from 'undici';
 
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
@@ -20,7 +21,7 @@ afterAll(async () => await simulator.stop());
 beforeEach(() => simulator.reset());
 afterEach(async () => await server?.close());
 
-async function startTrigger(options: Record<string, unknown> = {}, statuses?: string[]): Promise<void> {
+async function startTrigger(options: IDataObject = {}, statuses?: string[]): Promise<void> {
 	server = await startWebhookServer({
 		nodeType: new ToMovieeTrigger(),
 		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters: { ...(statuses ? { statuses } : {}), options } },
