@@ -1,7 +1,7 @@
 import { createHmac } from 'crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { request } from 'undici';
 
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
@@ -24,7 +24,7 @@ afterEach(async () => await server?.close());
 async function startTrigger(options: IDataObject = {}, statuses?: string[]): Promise<void> {
 	server = await startWebhookServer({
 		nodeType: new ToMovieeTrigger(),
-		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters: { ...(statuses ? { statuses } : {}), options } },
+		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters: { ...(statuses ? { statuses } : {}), options } as INodeParameters },
 		credentialTypes: { toMovieeApi: new ToMovieeApi() },
 		credentials: { toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, baseUrl: simulator.url } } },
 	});
