@@ -1,6 +1,8 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -9,10 +11,47 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { testToMovieeCredential } from '../shared/transport/credentialTest';
+import * as audio from './actions/audio';
+import * as image from './actions/image';
 import * as imageRecognition from './actions/imageRecognition';
 import { router } from './actions/router';
 import * as task from './actions/task';
+import * as video from './actions/video';
 import { resumeOnCallback, resumeWebhooks } from './engine/resume';
+
+const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'Audio', value: 'audio' },
+		{ name: 'Image', value: 'image' },
+		{ name: 'Image Recognition', value: 'imageRecognition' },
+		{ name: 'Task', value: 'task' },
+		{ name: 'Video', value: 'video' },
+	],
+	default: 'imageRecognition',
+};
+
+const resources: Record<string, { description: INodeProperties[] }> = { audio, image, imageRecognition, task, video };
+
+function namesOf(property: INodeProperties | undefined): Array<[string, string]> {
+	return ((property?.options ?? []) as INodePropertyOptions[]).map((option) => [String(option.value), option.name]);
+}
+
+/**
+ * "Video: Text to Video", from the Resource and Operation option names, so it cannot drift.
+ * One flat map: a nested object literal would end in "}}", which closes an n8n expression.
+ */
+function subtitleExpression(): string {
+	const labels: Record<string, string> = {};
+	for (const [resource, resourceName] of namesOf(resourceProperty)) {
+		const operationProperty = resources[resource].description.find((property) => property.name === 'operation');
+		for (const [operation, operationName] of namesOf(operationProperty)) labels[`${resource}.${operation}`] = `${resourceName}: ${operationName}`;
+	}
+	return `={{ ${JSON.stringify(labels)}[$parameter["resource"] + "." + $parameter["operation"]] || "" }}`;
+}
 
 export class ToMoviee implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,14 +60,15 @@ export class ToMoviee implements INodeType {
 		icon: { light: 'file:../shared/tomoviee.svg', dark: 'file:../shared/tomoviee.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"imageRecognition": "Image Recognition", "task": "Task"}[$parameter["resource"]] + ": " + {"recognize": "Recognize", "get": "Get"}[$parameter["operation"]] }}',
-		description: 'Extract edge, pose, subject or depth masks from images with the ToMoviee (Wondershare) open API',
+		subtitle: subtitleExpression(),
+		description:
+			'Generate videos, images, music and sound effects, and extract edge, pose, subject or depth masks from images, with the ToMoviee (Wondershare) open API',
 		defaults: { name: 'ToMoviee' },
 		usableAsTool: {
 			replacements: {
 				// What an AI agent reads by default when the node is added as a tool.
 				description:
-					'Extracts a mask image from a photo URL (jpg/png) with ToMoviee and returns its task ID, status and mask URLs (resultUrls). Control type "0" Edge: a line drawing of outlines; "1" Pose: a skeleton of body joints; "2" Subject: a cut-out mask of the main subject; "3" Depth: a depth map, near bright and far dark. Task > Get looks up a task ID returned earlier.',
+					'Creates media with ToMoviee and returns its task ID, status and result file URLs (resultUrls); generation takes minutes (video 1-5 min). Control types (controlType) are "0" Edge, "1" Pose, "2" Subject, "3" Depth. Video > Text to Video: a 5-second mp4 from prompt. Video > Image to Video: animates imageUrl (jpg/png/webp) as prompt says. Video > First and Last Frame to Video: from imageUrl to lastFrameUrl, as prompt says. Image > Reference to Image: batchSize (1-4) images of width x height (512-2048) from prompt, following referenceImageUrl by controlType and controlIntensity (0-1). Image > Redraw: repaints imageUrl (jpg/png) as prompt says, only in the white area of an optional mask. Audio > Text to Music: count (1-4) tracks of duration seconds (more than 0, less than 95) from prompt. Audio > Text to Sound Effect: a sound of duration seconds (5-180) from prompt. Audio > Video Soundtrack: background music in the style of prompt for videoUrl (up to 95 s). Image Recognition > Recognize: a mask image of imageUrl (jpg/png) by controlType: Edge a line drawing of outlines, Pose a skeleton of body joints, Subject a cut-out of the main subject, Depth a depth map. Task > Get looks up a task ID returned earlier.',
 			},
 		},
 		inputs: [NodeConnectionTypes.Main],
@@ -38,17 +78,10 @@ export class ToMoviee implements INodeType {
 		// of a waiting execution; nothing is registered, so no lifecycle methods.
 		webhooks: resumeWebhooks,
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Image Recognition', value: 'imageRecognition' },
-					{ name: 'Task', value: 'task' },
-				],
-				default: 'imageRecognition',
-			},
+			resourceProperty,
+			...video.description,
+			...image.description,
+			...audio.description,
 			...imageRecognition.description,
 			...task.description,
 		],

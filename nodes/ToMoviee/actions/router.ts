@@ -2,13 +2,19 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { runBatch } from '../engine/batch';
+import * as audio from './audio';
+import * as image from './image';
 import * as imageRecognition from './imageRecognition';
 import type { Operation } from './operation';
 import * as task from './task';
+import * as video from './video';
 
 const operations: Record<string, Record<string, Operation>> = {
+	audio: audio.operations,
+	image: image.operations,
 	imageRecognition: imageRecognition.operations,
 	task: task.operations,
+	video: video.operations,
 };
 
 /** Picks the operation of the node's resource and hands the batch to the engine. */

@@ -1,0 +1,126 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { CONTROL_TYPES } from '../../../shared/helpers/controlTypes';
+import { validateChoice, validateMediaUrl, validateNumberInRange } from '../../../shared/helpers/validation';
+import { generationTail, isSet, prepareGeneration, promptLabel, promptProperty, readOptions, validateInteger, validatePrompt } from '../generation';
+import type { BatchFacts, Operation, PreparedItem } from '../operation';
+
+const CAPABILITY = 'tm_reference_img2img';
+/** ToMoviee needs init_image in subject mode; the official client sends the reference image then. */
+const SUBJECT = '2';
+const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
+
+const PARAMETERS: Record<string, string> = {
+	prompt: 'Prompt',
+	reference_image: 'Reference Image URL',
+	control_type: 'Control Type',
+	control_intensity: 'Control Intensity',
+	width: 'Width',
+	height: 'Height',
+	batch_size: 'Batch Size',
+	init_image: 'Init Image URL',
+};
+
+const sizeProperty = (displayName: 'Width' | 'Height'): INodeProperties => ({
+	displayName,
+	name: displayName.toLowerCase(),
+	type: 'number',
+	typeOptions: { minValue: 512, maxValue: 2048 },
+	default: 1024,
+	description: `${displayName} of the generated image in pixels, 512-2048`,
+});
+
+const properties: INodeProperties[] = [
+	promptProperty(
+		'What the new image shows: the reference, what to keep from it, then what to change or add',
+		'e.g. The same dancer in a neon-lit city street at night, keep the pose',
+	),
+	{
+		displayName: 'Reference Image URL',
+		name: 'referenceImageUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://example.com/reference.jpg',
+		description: 'Public http(s) URL of the image whose edges, pose, subject or depth the new image follows',
+	},
+	{
+		displayName: 'Control Type',
+		name: 'controlType',
+		type: 'options',
+		default: '0',
+		description: 'What the new image takes from the reference image',
+		options: [
+			{ name: 'Edge (Sketch to Image)', value: '0', description: 'Follows the outlines and edges of the reference' },
+			{ name: 'Pose (Pose to Image)', value: '1', description: 'Follows the body poses of the people in the reference' },
+			{ name: 'Subject (Subject to Image)', value: '2', description: 'Keeps the main subject or character of the reference' },
+			{ name: 'Depth (Depth to Image)', value: '3', description: 'Follows the near-far layout of the reference' },
+		],
+	},
+	{
+		displayName: 'Control Intensity',
+		name: 'controlIntensity',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+		default: 0.5,
+		description: 'How strictly the new image follows the reference, from 0 (loosely) to 1 (closely)',
+	},
+	sizeProperty('Width'),
+	sizeProperty('Height'),
+	{
+		displayName: 'Batch Size',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 4 },
+		default: 1,
+		description: 'How many images to make from this item, 1-4 (each is a result file)',
+	},
+	...generationTail([
+		{
+			displayName: 'Init Image URL',
+			name: 'initImageUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://example.com/start.jpg',
+			description: 'Image to start from (init_image). Control type Subject needs one: when empty, the reference image is sent.',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['referenceToImage'] } }, properties);
+
+function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex));
+	const referenceImageUrl = validateMediaUrl('referenceImageUrl', 'Reference Image URL', this.getNodeParameter('referenceImageUrl', itemIndex), IMAGE_EXTENSIONS);
+	const controlType = validateChoice('controlType', 'Control Type', this.getNodeParameter('controlType', itemIndex), CONTROL_TYPES);
+	const controlIntensity = validateNumberInRange('controlIntensity', 'Control Intensity', this.getNodeParameter('controlIntensity', itemIndex), 0, 1);
+	const width = validateInteger('width', 'Width', this.getNodeParameter('width', itemIndex), 512, 2048);
+	const height = validateInteger('height', 'Height', this.getNodeParameter('height', itemIndex), 512, 2048);
+	const batchSize = validateInteger('batchSize', 'Batch Size', this.getNodeParameter('batchSize', itemIndex), 1, 4);
+	const options = readOptions(this, itemIndex);
+	const initImage = isSet(options.initImageUrl)
+		? validateMediaUrl('initImageUrl', 'Init Image URL', options.initImageUrl, IMAGE_EXTENSIONS)
+		: controlType === SUBJECT
+			? referenceImageUrl
+			: undefined;
+	return prepareGeneration(itemIndex, batch, options, {
+		capability: CAPABILITY,
+		fields: {
+			prompt,
+			reference_image: referenceImageUrl,
+			control_type: controlType,
+			control_intensity: controlIntensity,
+			width,
+			height,
+			batch_size: batchSize,
+			...(initImage !== undefined ? { init_image: initImage } : {}),
+		},
+		parameterOf: PARAMETERS,
+		inputs: { prompt, referenceImageUrl, controlType },
+		fileLabel: 'image',
+		label: `reference image ${referenceImageUrl} with ${promptLabel(prompt)}`,
+	});
+}
+
+export const referenceToImage: Operation = { description, canParkForCallbacks: true, prepare };

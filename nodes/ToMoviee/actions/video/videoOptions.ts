@@ -1,0 +1,85 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { validateChoice } from '../../../shared/helpers/validation';
+import { isSet, validateInteger } from '../generation';
+
+/** The options the three video capabilities share (tomoviee-capabilities.md §2-4). */
+
+export const RATIOS = ['16:9', '9:16', '4:3', '3:4', '1:1'] as const;
+export const RATIOS_WITH_ORIGINAL = [...RATIOS, 'original'] as const;
+const RESOLUTIONS = ['720p', '1080p'] as const;
+const DURATIONS = ['5'] as const;
+/** The sources (official skills, PPIO) name up to 1000 characters. */
+export const VIDEO_PROMPT_MAX = 1000;
+/** Image inputs of image to video and first/last frame (official skills). */
+export const FRAME_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
+
+export const VIDEO_PARAMETERS: Record<string, string> = {
+	prompt: 'Prompt',
+	resolution: 'Resolution',
+	duration: 'Duration',
+	aspect_ratio: 'Aspect Ratio',
+	camera_move_index: 'Camera Move',
+};
+
+const RATIO_NAMES: Record<string, string> = {
+	'16:9': '16:9 (Landscape)',
+	'9:16': '9:16 (Portrait)',
+	'4:3': '4:3',
+	'3:4': '3:4',
+	'1:1': '1:1 (Square)',
+	original: 'Original (Keep the Image Ratio)',
+};
+
+/** Aspect Ratio, Camera Move, Duration and Resolution; `ratios` with "original" for image input. */
+export function videoOptions(ratios: readonly string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			default: '16:9',
+			description: 'Frame ratio of the video (aspect_ratio). Not set: ToMoviee\'s default, 16:9.',
+			options: ratios.map((value) => ({ name: RATIO_NAMES[value], value })),
+		},
+		{
+			displayName: 'Camera Move',
+			name: 'cameraMove',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 46 },
+			default: 1,
+			description:
+				'Camera-movement preset 1-46 (camera_move_index), e.g. 1 orbit, 2 spin, 5 slow zoom in, 9 static, 12 pan right. Not set: ToMoviee picks the movement.',
+		},
+		{
+			displayName: 'Duration',
+			name: 'duration',
+			type: 'options',
+			default: 5,
+			description: 'Length of the video; ToMoviee makes 5-second videos only',
+			options: [{ name: '5 Seconds', value: 5 }],
+		},
+		{
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			default: '720p',
+			description:
+				'Output resolution. One source says text to video makes 720p only: if ToMoviee refuses 1080p, the item fails with its message.',
+			options: [
+				{ name: '720p (Standard)', value: '720p' },
+				{ name: '1080p (HD)', value: '1080p' },
+			],
+		},
+	];
+}
+
+/** The optional video body fields this item sets. */
+export function readVideoFields(options: IDataObject, ratios: readonly string[]): IDataObject {
+	const fields: IDataObject = {};
+	if (isSet(options.resolution)) fields.resolution = validateChoice('resolution', 'Resolution', options.resolution, RESOLUTIONS);
+	if (isSet(options.duration)) fields.duration = Number(validateChoice('duration', 'Duration', options.duration, DURATIONS));
+	if (isSet(options.aspectRatio)) fields.aspect_ratio = validateChoice('aspectRatio', 'Aspect Ratio', options.aspectRatio, ratios);
+	if (isSet(options.cameraMove)) fields.camera_move_index = validateInteger('cameraMove', 'Camera Move', options.cameraMove, 1, 46);
+	return fields;
+}
