@@ -51,7 +51,7 @@ function checkRules(body, rules) {
 	return null;
 }
 
-/** Fields every capability shares: wsid and storage_info (optional unless asked), callback, params. */
+/** Fields every capability shares: wsid, storage_info (optional; recognition may require it), callback, params. */
 function commonRules({ requireStorageInfo = false } = {}) {
 	return {
 		wsid: optional(positiveInteger()),

@@ -485,10 +485,11 @@ describe('ToMoviee simulator', () => {
 			expect(r.json.msg).toContain(field);
 		});
 
-		it('requires storage_info with requireStorageInfo', async () => {
+		it('requires storage_info on recognition submits with requireStorageInfo', async () => {
 			sim.configure({ requireStorageInfo: true });
 			const r = await post(SUBMIT, recognitionBody('http://img.test/a.jpg'));
 			expect(r.json).toMatchObject({ code: 680006, msg: 'storage_info is required' });
+			await create('tm_text2sfx', BODIES.tm_text2sfx); // generation bodies never carry it
 		});
 
 		it('checks each input_params field and can answer HTTP 400 instead', async () => {

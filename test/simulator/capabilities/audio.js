@@ -10,13 +10,13 @@ const textToMusic = {
 	name: 'tm_text2music',
 	family: 'audio',
 	failReason: 'music generation failed',
-	validate: (body, options) =>
+	validate: (body) =>
 		v.checkRules(body, {
 			prompt: v.required(v.text()),
 			duration: v.required(v.between(0, 95)),
 			qty: v.required(v.integer(1, 4)),
 			disable_translate: v.optional(v.boolean()),
-			...v.commonRules(options),
+			...v.commonRules(),
 		}),
 	input: (body) => body.prompt,
 	hintText: (body) => strings(body.prompt),
@@ -28,12 +28,12 @@ const textToSoundEffect = {
 	name: 'tm_text2sfx',
 	family: 'audio',
 	failReason: 'sound effect generation failed',
-	validate: (body, options) =>
+	validate: (body) =>
 		v.checkRules(body, {
 			prompt: v.required(v.text()),
 			duration: v.required(v.integer(5, 180)),
 			qty: v.optional(v.integer(1, 4)),
-			...v.commonRules(options),
+			...v.commonRules(),
 		}),
 	input: (body) => body.prompt,
 	hintText: (body) => strings(body.prompt),
@@ -53,11 +53,11 @@ const videoSoundtrack = {
 	name: 'tm_video_scoring',
 	family: 'audio',
 	failReason: 'soundtrack generation failed',
-	validate: (body, options) =>
+	validate: (body) =>
 		v.checkRules(body, {
 			prompt: v.required(v.text()),
 			file_link: v.required(v.httpUrl()),
-			...v.commonRules(options),
+			...v.commonRules(),
 		}),
 	input: (body) => body.file_link,
 	hintText: (body) => strings(body.prompt, body.file_link),

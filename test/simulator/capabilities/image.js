@@ -16,7 +16,7 @@ const referenceToImage = {
 	name: 'tm_reference_img2img',
 	family: 'image',
 	failReason: 'image generation failed',
-	validate: (body, options) =>
+	validate: (body) =>
 		v.checkRules(body, {
 			prompt: v.required(v.text()),
 			reference_image: v.required(v.httpUrl()),
@@ -26,7 +26,7 @@ const referenceToImage = {
 			width: v.required(v.integer(512, 2048)),
 			height: v.required(v.integer(512, 2048)),
 			batch_size: v.required(v.integer(1, 4)),
-			...v.commonRules(options),
+			...v.commonRules(),
 		}),
 	input: (body) => body.reference_image,
 	hintText: (body) => strings(body.prompt, body.reference_image, body.init_image),
@@ -38,12 +38,12 @@ const redraw = {
 	name: 'tm_redrawing',
 	family: 'image',
 	failReason: 'image generation failed',
-	validate: (body, options) =>
+	validate: (body) =>
 		v.checkRules(body, {
 			prompt: v.required(v.text()),
 			init_image: v.required(v.httpUrl()),
 			mask_url: v.optional(v.httpUrl()),
-			...v.commonRules(options),
+			...v.commonRules(),
 		}),
 	input: (body) => body.init_image,
 	hintText: (body) => strings(body.prompt, body.init_image, body.mask_url),

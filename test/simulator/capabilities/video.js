@@ -25,7 +25,7 @@ function videoCapability(name, inputRules, ratios) {
 		family: 'video',
 		failReason: 'video generation failed',
 		validate(body, options) {
-			const common = v.commonRules(options);
+			const common = v.commonRules();
 			const own = { prompt: v.required(v.text(1000)), ...inputRules };
 			return v.checkRules(body, { ...own, ...videoRules(name, options, ratios), ...common });
 		},
