@@ -4,7 +4,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../shared/constants';
 import { BoundedCache } from '../shared/helpers/boundedCache';
 import { parseCallbackBody } from '../shared/helpers/callbackPayload';
-import { fileLabelOfResult } from '../shared/helpers/controlTypes';
+import { fileLabelOfTask } from '../shared/helpers/controlTypes';
 import { SIGNATURE_PARAM, verifySignature } from '../shared/helpers/callbackSignature';
 import { AdaptiveConcurrency } from '../shared/helpers/concurrency';
 import { readBooleanOption, readDownloadSettings, readNumberOption } from '../shared/helpers/options';
@@ -109,7 +109,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const item: INodeExecutionData = { json };
 	if (download && task.status === 'succeeded') {
 		try {
-			item.binary = await downloadTaskFiles(this, task, { fileLabel: fileLabelOfResult(task.result), download }, transport);
+			item.binary = await downloadTaskFiles(this, task, { fileLabel: fileLabelOfTask(task.taskId, task.result), download }, transport);
 		} catch (error) {
 			// The callback is not repeated: start the workflow anyway and say why the file is missing.
 			json.downloadError = error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-import { CONTROL_TYPE_LABELS, CONTROL_TYPES, fileLabelOfResult } from '../../nodes/shared/helpers/controlTypes';
+import { CONTROL_TYPE_LABELS, CONTROL_TYPES, fileLabelOfTask } from '../../nodes/shared/helpers/controlTypes';
 import { acceptedMediaType, binaryPropertyFor, resultFileName } from '../../nodes/shared/helpers/mediaFiles';
 
 describe('binary property names', () => {
@@ -89,13 +89,16 @@ describe('control types', () => {
 		expect(CONTROL_TYPE_LABELS).toEqual({ '0': 'edge', '1': 'pose', '2': 'subject', '3': 'depth' });
 	});
 
-	it('labels a result by its control type, else "result"', () => {
-		expect(fileLabelOfResult({ control_type: '0' })).toBe('edge');
-		expect(fileLabelOfResult({ control_type: 3 })).toBe('depth');
-		expect(fileLabelOfResult({ control_type: '9' })).toBe('result');
-		expect(fileLabelOfResult({ control_type: 'constructor' })).toBe('result');
-		expect(fileLabelOfResult({ control_type: 'toString' })).toBe('result');
-		expect(fileLabelOfResult({ video_path: ['https://x/v.mp4'] })).toBe('result');
-		expect(fileLabelOfResult(null)).toBe('result');
+	it('labels a task by its control type, else by its capability, else "result"', () => {
+		const id = 'tm_reference_img2mask-0-2025080109295bd73652d4';
+		expect(fileLabelOfTask(id, { control_type: '0' })).toBe('edge');
+		expect(fileLabelOfTask(id, { control_type: 3 })).toBe('depth');
+		expect(fileLabelOfTask(id, { control_type: '9' })).toBe('result');
+		expect(fileLabelOfTask(id, { control_type: 'constructor' })).toBe('result');
+		expect(fileLabelOfTask(id, { control_type: 'toString' })).toBe('result');
+		expect(fileLabelOfTask('tm_text2video_b-0-2025080109295bd73652d4', { video_path: ['https://x/v.mp4'] })).toBe('video');
+		expect(fileLabelOfTask('tm_text2music-0-1', null)).toBe('music');
+		expect(fileLabelOfTask('constructor-0-1', null)).toBe('result');
+		expect(fileLabelOfTask('tm_1234', null)).toBe('result');
 	});
 });

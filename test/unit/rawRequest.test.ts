@@ -58,3 +58,11 @@ describe('rawRequest (Include Raw)', () => {
 		expect(unsigned).toEqual({ body, headers: { referer: 'https://n8n.test/webhook/X/callback?row=7' }, query: { row: '7' } });
 	});
 });
+
+describe('rawRequest body', () => {
+	it('removes the signature where the body echoes it', () => {
+		const raw = rawRequest({ task_id: 't', callback: 'https://n8n.test/webhook/x/callback?tm_signature=SIGVALUE', nested: ['SIGVALUE'] }, {}, { tm_signature: 'SIGVALUE' });
+		expect(JSON.stringify(raw)).not.toContain('SIGVALUE');
+		expect((raw.body as { task_id: string }).task_id).toBe('t');
+	});
+});

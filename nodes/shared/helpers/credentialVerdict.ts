@@ -1,6 +1,6 @@
 import type { INodeCredentialTestResult } from 'n8n-workflow';
 
-const REJECTION_WORDS = /app.?key|secret|signature|sign|auth|credential|unauthori[sz]ed|forbidden|permission|access.?key|invalid.?key|token/i;
+const REJECTION_WORDS = /app.?key|secret|signature|sign|auth|credential|unauthori[sz]ed|forbidden|permission|access.?key|invalid.?key|token|签名|密钥|秘钥|鉴权|认证|授权/i;
 const REJECTED = 'ToMoviee rejected the app key/secret';
 const CHECK_BOTH = 'Check both values (the secret is called app_crit in the ToMoviee console).';
 

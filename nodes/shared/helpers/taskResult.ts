@@ -24,7 +24,7 @@ export interface Task {
 }
 
 const RESULT_URL_KEYS = ['images_path', 'mask_path', 'image_path', 'video_path', 'audio_path'];
-const INPUT_KEYS = new Set(['init_image', 'initimage', 'callback', 'image_url', 'imageurl', 'image', 'image_tail', 'reference_image', 'file_link', 'mask_url']);
+const INPUT_KEYS = new Set(['init_image', 'initimage', 'callback', 'image_url', 'imageurl', 'image', 'image_tail', 'reference_image', 'file_link', 'mask_url', 'video']);
 const MAX_DEPTH = 8;
 
 function isHttpUrl(value: unknown): value is string {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fileLabelOfResult } from '../../../shared/helpers/controlTypes';
+import { fileLabelOfTask } from '../../../shared/helpers/controlTypes';
 import { readDownloadSettings } from '../../../shared/helpers/options';
 import { resultControlType, type Task } from '../../../shared/helpers/taskResult';
 import { validateTaskId } from '../../../shared/helpers/validation';
@@ -38,7 +38,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 /** A recognition task names its control type in the result; other tasks name their kind by file. */
 function describeTask(task: Task): { inputs: IDataObject; fileLabel: string } {
 	const controlType = resultControlType(task.result);
-	return { inputs: controlType === null ? {} : { controlType }, fileLabel: fileLabelOfResult(task.result) };
+	return { inputs: controlType === null ? {} : { controlType }, fileLabel: fileLabelOfTask(task.taskId, task.result) };
 }
 
 export const get: Operation = { description, canParkForCallbacks: false, prepare, describeTask };
