@@ -1,3 +1,4 @@
+import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { APP_KEY, APP_SECRET, FAST_WAIT, apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
@@ -15,7 +16,7 @@ beforeEach(() => {
 });
 
 describe('bad input is refused before any request', () => {
-	const cases: Array<[string, Record<string, unknown>, Record<string, unknown>, string, RegExp]> = [
+	const cases: Array<[string, IDataObject, IDataObject, string, RegExp]> = [
 		['an empty image URL', { imageUrl: '={{ "" }}' }, {}, 'imageUrl', /Image URL is empty/],
 		['a non-http URL', { imageUrl: 'ftp://files.example.com/a.png' }, {}, 'imageUrl', /http or https/],
 		['a URL that is not a URL', { imageUrl: 'not a url' }, {}, 'imageUrl', /not a valid URL/],

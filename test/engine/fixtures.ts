@@ -2,7 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
-import { runWorkflow, type TestNodeSpec, type WorkflowRunResult } from '../harness';
+import { runWorkflow, type HarnessOptions, type TestNodeSpec, type WorkflowRunResult } from '../harness';
 
 const { createSimulator } = require('../simulator');
 
@@ -44,18 +44,25 @@ export interface RunOptions {
 	settings?: Partial<TestNodeSpec>;
 }
 
-/** Manual trigger -> ToMoviee, through n8n-core's engine, against the simulator. */
-export async function runToMoviee(simulator: Simulator, options: RunOptions): Promise<WorkflowRunResult> {
-	return await runWorkflow({
+/** The ToMoviee node type and a credential for the simulator. */
+export function toMovieeHarness(simulator: Simulator, credentials: IDataObject = {}): HarnessOptions {
+	return {
 		nodeTypes: { [NODE_TYPE]: new ToMoviee() },
 		credentialTypes: { toMovieeApi: new ToMovieeApi() },
 		credentials: {
 			toMovieeApi: {
 				id: '1',
 				name: 'ToMoviee account',
-				data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, baseUrl: simulator.url, ...options.credentials },
+				data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, baseUrl: simulator.url, ...credentials },
 			},
 		},
+	};
+}
+
+/** Start -> ToMoviee, through n8n-core's engine, against the simulator. */
+export async function runToMoviee(simulator: Simulator, options: RunOptions): Promise<WorkflowRunResult> {
+	return await runWorkflow({
+		...toMovieeHarness(simulator, options.credentials),
 		items: options.items ?? [{ json: {} }],
 		node: {
 			type: NODE_TYPE,

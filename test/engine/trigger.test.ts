@@ -1,4 +1,5 @@
 import { createHmac } from 'crypto';
+import type { INodeParameters } from 'n8n-workflow';
 import { request } from 'undici';
 
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
@@ -10,7 +11,7 @@ const credentials = {
 	toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID } },
 };
 
-async function startTrigger(parameters: Record<string, unknown> = {}): Promise<WebhookServer> {
+async function startTrigger(parameters: INodeParameters = {}): Promise<WebhookServer> {
 	return await startWebhookServer({
 		nodeType: new ToMovieeTrigger(),
 		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters },

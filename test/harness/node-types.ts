@@ -1,71 +1,67 @@
-import type { IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
-import { NodeHelpers, UnexpectedError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeHelpers, UnexpectedError } from 'n8n-workflow';
 
 export type NodeTypeMap = Record<string, INodeType | IVersionedNodeType>;
 
-type NodeErrorListener = (nodeName: string, error: unknown) => void;
+export const START_NODE_NAME = 'Start';
+export const START_NODE_TYPE = 'n8n-nodes-harness.start';
 
-interface HasGetNode {
-	getNode(): { name: string };
+/** The first node of every harness workflow (and a pass-through for tests): passes its items on. */
+class Start implements INodeType {
+	description: INodeType['description'] = {
+		displayName: 'Start', name: 'start', group: ['input'], version: 1, description: 'Passes its items on',
+		defaults: { name: START_NODE_NAME }, inputs: [NodeConnectionTypes.Main], outputs: [NodeConnectionTypes.Main], properties: [],
+	};
+
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	}
 }
 
-const hasGetNode = (value: unknown): value is HasGetNode =>
-	typeof (value as HasGetNode | undefined)?.getNode === 'function';
-
 /**
- * The `INodeTypes` n8n's engine asks for node types: a plain map keyed by full type name.
- *
- * n8n keeps only a plain-object copy of a node's error in the run data, so `execute` is
- * wrapped to hand the thrown instance (NodeApiError, NodeOperationError...) to a listener.
+ * The `INodeTypes` the engine asks for node types. n8n keeps only a plain copy of a node's
+ * error in the run data, so `execute` is wrapped to hand the thrown instance to `onError`.
  */
 export class HarnessNodeTypes implements INodeTypes {
-	private readonly wrapped = new WeakMap<INodeType, INodeType>();
+	private readonly types: NodeTypeMap;
+
+	private readonly wrapped = new Map<INodeType, INodeType>();
 
 	constructor(
-		private readonly types: NodeTypeMap,
-		private readonly onNodeError?: NodeErrorListener,
-	) {}
+		types: NodeTypeMap,
+		private readonly onError: (nodeName: string, error: unknown) => void = () => {},
+	) {
+		this.types = { ...types, [START_NODE_TYPE]: new Start() };
+	}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		const type = this.types[nodeType];
-		if (type === undefined) {
-			throw new UnexpectedError(
-				`The harness knows no node type "${nodeType}". Pass it in nodeTypes: { '${nodeType}': new MyNode() }.`,
-			);
-		}
+		if (!type) throw new UnexpectedError(`The harness knows no node type "${nodeType}": pass it in nodeTypes`);
 		return type;
 	}
 
 	getByNameAndVersion(nodeType: string, version?: number): INodeType {
 		const type = NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
-		return this.withErrorCapture(type);
-	}
-
-	getKnownTypes(): IDataObject {
-		return {};
-	}
-
-	private withErrorCapture(type: INodeType): INodeType {
-		const { onNodeError } = this;
-		const execute = type.execute;
-		if (!onNodeError || typeof execute !== 'function') return type;
-
-		let wrapper = this.wrapped.get(type);
-		if (!wrapper) {
-			// Object.create keeps the description, methods, webhook() and `instanceof` intact.
-			wrapper = Object.create(type) as INodeType;
-			wrapper.execute = async function (this: unknown, ...args: unknown[]) {
+		const execute = type.execute as ((this: IExecuteFunctions) => Promise<unknown>) | undefined;
+		if (typeof execute !== 'function') return type;
+		if (!this.wrapped.has(type)) {
+			const { onError } = this;
+			// Object.create keeps the description, webhook() and the other methods.
+			const wrapper = Object.create(type) as INodeType;
+			wrapper.execute = async function (this: IExecuteFunctions) {
 				try {
-					return await (execute as (...a: unknown[]) => Promise<never>).apply(this, args);
+					return await execute.call(this);
 				} catch (error) {
-					// Function-style nodes get the context as `this`, class-style (Node) as argument.
-					const context = hasGetNode(this) ? this : args.find(hasGetNode);
-					if (context) onNodeError(context.getNode().name, error);
+					onError(this.getNode().name, error);
 					throw error;
 				}
 			} as INodeType['execute'];
 			this.wrapped.set(type, wrapper);
 		}
-		return wrapper;
+		return this.wrapped.get(type)!;
+	}
+
+	getKnownTypes() {
+		return {};
 	}
 }

@@ -1,82 +1,57 @@
 import './user-folder';
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionBaseError,
 	ExecutionStatus,
 	IConnections,
 	IDataObject,
 	INode,
-	INodeCredentials,
 	INodeExecutionData,
-	INodeParameters,
 	IRun,
 	IRunData,
+	IRunExecutionData,
 	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { createRunExecutionData, NodeConnectionTypes, UnexpectedError, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, deepCopy, NodeConnectionTypes, UnexpectedError, Workflow } from 'n8n-workflow';
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { buildAdditionalData } from './additional-data';
+import type { CredentialMap, CredentialTypeMap } from './credentials';
+import { TestCredentials } from './credentials';
 import type { NodeTypeMap } from './node-types';
-import { HarnessNodeTypes } from './node-types';
-import { HarnessStart, START_NODE_NAME, START_NODE_TYPE } from './start-node';
-import type { CredentialMap, CredentialTypeMap } from './test-credentials';
-import { TestCredentials } from './test-credentials';
+import { HarnessNodeTypes, START_NODE_NAME, START_NODE_TYPE } from './node-types';
 
-/** The node under test, as short as a test wants to write it. */
-export interface TestNodeSpec {
-	type: string;
-	typeVersion?: number;
-	/** Defaults to the node type's `defaults.name`. */
-	name?: string;
-	parameters?: INodeParameters;
-	/** Sets `onError: 'continueRegularOutput'` (n8n's "On Error: Continue"). */
-	continueOnFail?: boolean;
-	onError?: INode['onError'];
-	/** Defaults to every credential in `credentials` whose type the node declares. */
-	credentials?: INodeCredentials;
-	retryOnFail?: boolean;
-	maxTries?: number;
-	waitBetweenTries?: number;
-	alwaysOutputData?: boolean;
-	executeOnce?: boolean;
-	webhookId?: string;
-}
+/** n8n's default address; `$execution.resumeUrl` and webhook URLs are built from it. */
+export const DEFAULT_BASE_URL = 'http://localhost:5678';
 
 export interface HarnessOptions {
 	/** Node types by full type name (e.g. `n8n-nodes-tomoviee.toMoviee`). */
 	nodeTypes?: NodeTypeMap;
-	/** Credential types by name. */
 	credentialTypes?: CredentialTypeMap;
-	/** Stored credentials by credential type name. */
+	/** Stored credentials by credential type name; nodes get those whose type they declare. */
 	credentials?: CredentialMap;
-	/** Where n8n would listen; `$execution.resumeUrl` and webhook URLs are built from it. */
+	/** Where n8n would listen: a `startWebhookServer()` URL makes resume URLs reach it. */
 	baseUrl?: string;
 }
 
+/** A node: its type, anything else of INode as wanted; `continueOnFail` is On Error: Continue. */
+export type TestNodeSpec = Partial<INode> & { type: string; continueOnFail?: boolean };
+
 export interface RunWorkflowOptions extends HarnessOptions {
-	/** What the start node emits. Defaults to one empty item, like the Manual Trigger. */
+	/** What the start node passes on. Defaults to one empty item. */
 	items?: INodeExecutionData[];
-	/** One node, connected to the start node. */
+	/** One node after the start node, or several (the start node feeds the first). */
 	node?: TestNodeSpec;
-	/**
-	 * Several nodes. The harness adds its start node (`START_NODE_NAME`); if `connections`
-	 * never mentions it, it is connected to the first node.
-	 */
-	nodes?: INode[];
+	nodes?: TestNodeSpec[];
 	connections?: IConnections;
 	/** Whose output `items` and `error` report. Defaults to `node`, or the last of `nodes`. */
 	resultNode?: string;
-	/** Fires the execution's cancel signal (n8n's Stop button) after this many ms. */
+	/** Cancels the execution (n8n's Stop button) after this many ms. */
 	abortAfterMs?: number;
-	/** Defaults to 'manual' (a run from the editor). */
 	mode?: WorkflowExecuteMode;
-	executionId?: string;
-	workflowStaticData?: IDataObject;
-	settings?: IWorkflowSettings;
 }
 
 export interface WorkflowRunResult {
@@ -84,221 +59,197 @@ export interface WorkflowRunResult {
 	items: INodeExecutionData[];
 	/** Every main output of the result node's last run. */
 	outputs: INodeExecutionData[][];
-	/**
-	 * The error the result node threw (the NodeApiError/NodeOperationError instance), also when
-	 * it continued on fail; else the run's error (a plain object, as n8n stores it).
-	 */
+	/** The instance the result node threw (also when it continued on fail), else the run's error. */
 	error: ExecutionBaseError | undefined;
-	runData: IRunData;
-	/** 'canceled' when abortAfterMs fired (what n8n records), else the engine's final status. */
+	/** 'canceled' when the run was stopped (what n8n records), else the engine's final status. */
 	status: ExecutionStatus;
 	cancelled: boolean;
+	runData: IRunData;
 	run: IRun;
-	executionId: string;
-	resultNode: string;
 	/** Node names in the order they finished. */
 	nodeExecutionOrder: string[];
-	/** Set when a node called `putExecutionToWait`. */
 	waitTill: Date | undefined;
+	executionId: string;
+	/** The execution's signed `$execution.resumeUrl`. */
+	resumeUrl: string;
+	execution: Execution;
 	workflow: Workflow;
-	credentialsHelper: TestCredentials;
 }
 
-function credentialsFor(
-	nodeTypes: HarnessNodeTypes,
-	node: Pick<INode, 'type' | 'typeVersion'>,
-	credentials: CredentialMap,
-): INodeCredentials | undefined {
-	const declared = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials;
-	const result: INodeCredentials = {};
-	for (const { name } of declared ?? []) {
-		const stored = credentials[name];
-		if (stored) result[name] = { id: stored.id, name: stored.name };
-	}
-	return Object.keys(result).length ? result : undefined;
+/** A POST to an execution's resume URL: the answer, and whether the execution went on. */
+export interface ResumeDelivery {
+	statusCode: number;
+	resumed: boolean;
 }
 
-function nodeFromSpec(spec: TestNodeSpec, nodeTypes: HarnessNodeTypes): INode {
-	const typeVersion = spec.typeVersion ?? 1;
-	const { description } = nodeTypes.getByNameAndVersion(spec.type, typeVersion);
-	const node: INode = {
-		id: randomUUID(),
-		name: spec.name ?? description.defaults.name ?? description.displayName,
-		type: spec.type,
-		typeVersion,
-		position: [250, 0],
-		parameters: spec.parameters ?? {},
+/** An execution as n8n's database holds it, across park and resume. */
+export interface Execution {
+	id: string;
+	status: ExecutionStatus;
+	/** The first run, then one per resume. */
+	runs: WorkflowRunResult[];
+	deliveries: ResumeDelivery[];
+	/** Resolves with the last run once the execution no longer waits. */
+	finished: Promise<WorkflowRunResult>;
+	/** The run data saved when it parked, as JSON (n8n stores it serialised). */
+	saved?: string;
+	resumeToken: string;
+	setup: Setup;
+	settle(run: WorkflowRunResult): void;
+}
+
+/** What a workflow's runs and resumes share: nodes, node types, credentials and where n8n listens. */
+export type Setup = ReturnType<typeof prepare>;
+
+/** What n8n's database would hold: executions by id, for the resume URLs. */
+export const executions = new Map<string, Execution>();
+
+/** What n8n's WorkflowExecuteAdditionalData.getBase() gives, without a database. */
+export function additionalData(
+	credentialsHelper: TestCredentials,
+	baseUrl: string,
+	executionId?: string,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	const unavailable = () => {
+		throw new UnexpectedError('Sub-workflows and the task runner are not available in the harness');
 	};
-	if (spec.continueOnFail) node.onError = 'continueRegularOutput';
-	if (spec.onError) node.onError = spec.onError;
-	if (spec.credentials) node.credentials = spec.credentials;
-	for (const key of [
-		'retryOnFail',
-		'maxTries',
-		'waitBetweenTries',
-		'alwaysOutputData',
-		'executeOnce',
-		'webhookId',
-	] as const) {
-		if (spec[key] !== undefined) Object.assign(node, { [key]: spec[key] });
-	}
-	return node;
-}
-
-function mentionsNode(connections: IConnections, name: string): boolean {
-	if (connections[name]) return true;
-	return Object.values(connections).some((byType) =>
-		Object.values(byType).some((outputs) =>
-			outputs.some((targets) => (targets ?? []).some((target) => target.node === name)),
-		),
-	);
-}
-
-/**
- * Runs a real workflow (the harness's start node, then the node(s) under test) through
- * n8n-core's WorkflowExecute, with lifecycle hooks, the harness's credentials helper and
- * n8n-core's own request helpers, and resolves when the engine does.
- */
-export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
-	const mode = options.mode ?? 'manual';
-	const executionId = options.executionId ?? String(Math.floor(Math.random() * 1e9));
-	const items = options.items ?? [{ json: {} }];
-	const storedCredentials = options.credentials ?? {};
-
-	const thrownErrors = new Map<string, unknown>();
-	const nodeTypes = new HarnessNodeTypes(
-		{ ...options.nodeTypes, [START_NODE_TYPE]: new HarnessStart(items) },
-		(nodeName, error) => thrownErrors.set(nodeName, error),
-	);
-	const credentialsHelper = new TestCredentials(options.credentialTypes, storedCredentials);
-
-	const startNode: INode = {
-		id: randomUUID(),
-		name: START_NODE_NAME,
-		type: START_NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
-
-	let testedNodes: INode[];
-	let connections: IConnections;
-	if (options.node) {
-		const node = nodeFromSpec(options.node, nodeTypes);
-		testedNodes = [node];
-		connections = {
-			[START_NODE_NAME]: {
-				[NodeConnectionTypes.Main]: [[{ node: node.name, type: NodeConnectionTypes.Main, index: 0 }]],
-			},
-		};
-	} else if (options.nodes?.length) {
-		testedNodes = options.nodes.map((node) => ({ ...node }));
-		connections = { ...(options.connections ?? {}) };
-		if (!mentionsNode(connections, START_NODE_NAME)) {
-			connections[START_NODE_NAME] = {
-				[NodeConnectionTypes.Main]: [
-					[{ node: testedNodes[0].name, type: NodeConnectionTypes.Main, index: 0 }],
-				],
-			};
-		}
-	} else {
-		throw new UnexpectedError('runWorkflow needs `node` or `nodes`');
-	}
-	for (const node of testedNodes) {
-		node.credentials ??= credentialsFor(nodeTypes, node, storedCredentials);
-	}
-	const resultNode = options.resultNode ?? testedNodes[testedNodes.length - 1].name;
-
-	const settings: IWorkflowSettings = { executionOrder: 'v1', ...options.settings };
-	const nodes = [startNode, ...testedNodes];
-	const workflowId = 'harness';
-	const workflow = new Workflow({
-		id: workflowId,
-		name: 'Harness workflow',
-		nodes,
-		connections,
-		active: false,
-		nodeTypes,
-		staticData: options.workflowStaticData,
-		settings,
-	});
-
-	const now = new Date();
-	const workflowData: IWorkflowBase = {
-		id: workflowId,
-		name: 'Harness workflow',
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: now,
-		updatedAt: now,
-		nodes,
-		connections,
-		settings,
-	};
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
-	const nodeExecutionOrder: string[] = [];
-	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
-		nodeExecutionOrder.push(nodeName);
-	});
-	// On cancel the engine reports the run at once (status 'canceled', what n8n records and
-	// shows) and again when the running node returns; the first report is the one that counts.
-	let reportedStatus: ExecutionStatus | undefined;
-	hooks.addHandler('workflowExecuteAfter', (fullRunData) => {
-		reportedStatus ??= fullRunData.status;
-	});
-
-	const additionalData = buildAdditionalData({
+	const base = baseUrl.replace(/\/+$/, '');
+	return {
 		credentialsHelper,
 		hooks,
 		executionId,
-		workflowId,
-		baseUrl: options.baseUrl,
-	});
+		workflowId: 'harness',
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		executeWorkflow: unavailable,
+		startRunnerTask: unavailable,
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		instanceBaseUrl: `${base}/`,
+		restApiUrl: `${base}/rest`,
+		formBaseUrl: `${base}/form`,
+		formWaitingBaseUrl: `${base}/form-waiting`,
+		formTestBaseUrl: `${base}/form-test`,
+		webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
+		webhookTestBaseUrl: `${base}/webhook-test`,
+		mcpBaseUrl: `${base}/mcp`,
+		mcpTestBaseUrl: `${base}/mcp-test`,
+	};
+}
 
-	const runExecutionData = createRunExecutionData({
-		executionData: {
-			// In 'manual' mode the engine calls the start node's trigger(); in other modes it
-			// passes this input through, like n8n does for a trigger that already fired.
-			nodeExecutionStack: [{ node: startNode, data: { main: [items] }, source: null }],
-		},
-		// n8n signs the resume URL of an execution; the token is what `?signature=` carries.
-		resumeToken: randomBytes(32).toString('hex'),
-	});
+type WorkflowParts = Pick<Setup, 'nodes' | 'connections' | 'nodeTypes' | 'settings' | 'staticData'>;
 
-	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
-	const execution = workflowExecute.processRunExecutionData(workflow);
-	// PCancelable.cancel() is what n8n's Stop button ends in: WorkflowExecute aborts the
-	// signal every node context hands out as getExecutionCancelSignal().
-	const abortTimer =
-		options.abortAfterMs === undefined
-			? undefined
-			: setTimeout(() => execution.cancel(), options.abortAfterMs);
-	let run: IRun;
-	try {
-		run = await execution;
-	} finally {
-		clearTimeout(abortTimer);
-	}
+export function createWorkflow({ nodes, connections, nodeTypes, settings, staticData }: WorkflowParts, active = false) {
+	return new Workflow({ id: 'harness', name: 'Harness', nodes: deepCopy(nodes), connections, active, nodeTypes, staticData, settings });
+}
+
+/** A node as the editor would save it, with the stored credentials its type declares. */
+export function buildNode(spec: TestNodeSpec, nodeTypes: HarnessNodeTypes, credentials: CredentialMap = {}): INode {
+	const { continueOnFail, ...given } = spec;
+	const fields = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+	const { description } = nodeTypes.getByNameAndVersion(spec.type, spec.typeVersion ?? 1);
+	const declared = (description.credentials ?? []).filter(({ name }) => credentials[name]);
+	const nodeCredentials = Object.fromEntries(declared.map(({ name }) => [name, { id: credentials[name].id, name: credentials[name].name }]));
+	return {
+		id: randomUUID(),
+		name: description.defaults.name ?? description.displayName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		...(declared.length ? { credentials: nodeCredentials } : {}),
+		...fields,
+		type: spec.type,
+	};
+}
+
+function prepare(options: RunWorkflowOptions) {
+	const thrown = new Map<string, unknown>();
+	const nodeTypes = new HarnessNodeTypes(options.nodeTypes ?? {}, (name, error) => thrown.set(name, error));
+	const specs = options.node ? [options.node] : (options.nodes ?? []);
+	if (!specs.length) throw new UnexpectedError('runWorkflow needs `node` or `nodes`');
+	const tested = specs.map((spec) => buildNode(spec, nodeTypes, options.credentials));
+	const start: INode = { id: randomUUID(), name: START_NODE_NAME, type: START_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+	return {
+		nodeTypes,
+		thrown,
+		credentialsHelper: new TestCredentials(options.credentialTypes, options.credentials),
+		nodes: [start, ...tested],
+		connections: {
+			[START_NODE_NAME]: { main: [[{ node: tested[0].name, type: NodeConnectionTypes.Main, index: 0 }]] },
+			...options.connections,
+		} as IConnections,
+		settings: { executionOrder: 'v1' } as IWorkflowSettings,
+		staticData: {} as IDataObject,
+		resultNode: options.resultNode ?? tested[tested.length - 1].name,
+		mode: options.mode ?? ('manual' as WorkflowExecuteMode),
+		baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
+	};
+}
+
+/**
+ * Runs a workflow (a start node passing `items`, then the node(s) under test) through n8n-core's
+ * WorkflowExecute with lifecycle hooks, and resolves when the engine does. A run that parks
+ * (`putExecutionToWait`) is kept, so that a `startWebhookServer()` can resume it.
+ */
+export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
+	const setup = prepare(options);
+	let settle: (run: WorkflowRunResult) => void = () => {};
+	const finished = new Promise<WorkflowRunResult>((resolve) => (settle = resolve));
+	// n8n signs an execution's resume URL with its resume token (`?signature=`).
+	const resumeToken = randomBytes(32).toString('hex');
+	const execution: Execution = { id: randomUUID(), status: 'new', runs: [], deliveries: [], finished, settle, setup, resumeToken };
+	executions.set(execution.id, execution);
+	const stack = [{ node: setup.nodes[0], data: { main: [options.items ?? [{ json: {} }]] }, source: null }];
+	const data = createRunExecutionData({ executionData: { nodeExecutionStack: stack }, resumeToken });
+	return await execute(execution, data, options.abortAfterMs);
+}
+
+/** Runs an execution's run data (new, or resumed) to its end or next park, and records the outcome. */
+export async function execute(execution: Execution, data: IRunExecutionData, abortAfterMs?: number): Promise<WorkflowRunResult> {
+	const { setup } = execution;
+	execution.status = 'running';
+	const workflow = createWorkflow(setup);
+	const { nodes, connections, settings } = setup;
+	const workflowData = { id: workflow.id, name: workflow.name, nodes, connections, settings } as IWorkflowBase;
+	const hooks = new ExecutionLifecycleHooks(setup.mode, execution.id, workflowData);
+	const nodeExecutionOrder: string[] = [];
+	hooks.addHandler('nodeExecuteAfter', (nodeName) => void nodeExecutionOrder.push(nodeName));
+	// On Stop the engine reports the run at once ('canceled') and again when the node returns.
+	let reported: ExecutionStatus | undefined;
+	hooks.addHandler('workflowExecuteAfter', (fullRun) => void (reported ??= fullRun.status));
+	const extra = additionalData(setup.credentialsHelper, setup.baseUrl, execution.id, hooks);
+	const running = new WorkflowExecute(extra, setup.mode, data).processRunExecutionData(workflow);
+	// PCancelable.cancel() is what the Stop button ends in: it aborts the nodes' cancel signal.
+	const timer = abortAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), abortAfterMs);
+	const run = await running.finally(() => clearTimeout(timer));
 
 	const runData = run.data.resultData.runData;
-	const taskData = runData[resultNode]?.at(-1);
+	const taskData = runData[setup.resultNode]?.at(-1);
 	const outputs = (taskData?.data?.[NodeConnectionTypes.Main] ?? []).map((output) => output ?? []);
-	// runData keeps a plain copy of the error; hand back the instance the node threw.
-	const thrown = taskData?.error ? thrownErrors.get(resultNode) : undefined;
-	return {
+	const thrown = taskData?.error ? (setup.thrown.get(setup.resultNode) as ExecutionBaseError | undefined) : undefined;
+	const result: WorkflowRunResult = {
 		items: outputs[0] ?? [],
 		outputs,
-		error: (thrown as ExecutionBaseError | undefined) ?? taskData?.error ?? run.data.resultData.error,
+		error: thrown ?? taskData?.error ?? run.data.resultData.error,
+		status: reported === 'canceled' ? 'canceled' : run.status,
+		cancelled: reported === 'canceled',
 		runData,
-		status: reportedStatus === 'canceled' ? 'canceled' : run.status,
-		cancelled: reportedStatus === 'canceled',
 		run,
-		executionId,
-		resultNode,
 		nodeExecutionOrder,
 		waitTill: run.waitTill ?? undefined,
+		executionId: execution.id,
+		resumeUrl: `${extra.webhookWaitingBaseUrl}/${execution.id}?signature=${execution.resumeToken}`,
+		execution,
 		workflow,
-		credentialsHelper,
 	};
+	execution.runs.push(result);
+	execution.status = result.status;
+	if (run.status === 'waiting') execution.saved = JSON.stringify(run.data);
+	else execution.settle(result);
+	return result;
 }

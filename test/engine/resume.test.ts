@@ -1,0 +1,79 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { request } from 'undici';
+
+import { START_NODE_TYPE, runWorkflow, startWebhookServer, type WebhookServer } from '../harness';
+import { NODE_TYPE, apiRequests, imagesItems, recognize, startSimulator, toMovieeHarness, type Simulator } from './fixtures';
+
+let simulator: Simulator;
+let server: WebhookServer;
+beforeAll(async () => {
+	simulator = await startSimulator();
+	server = await startWebhookServer();
+});
+afterAll(async () => {
+	await server.close();
+	await simulator.stop();
+});
+
+describe('Wait for Callback: park, callbacks, resume', () => {
+	it('a parked batch of 3 resumes once, when the last task has called back, and the next node gets 3 items', async () => {
+		// Tasks end one after another, so the first callbacks find others still running.
+		const images = [200, 600, 1000].map((ms) => `https://x.test/resume-${ms}.png?duration=${ms}`);
+		const run = await runWorkflow({
+			...toMovieeHarness(simulator),
+			// The resume URL the node sends to ToMoviee points at the server, which resumes the run.
+			baseUrl: server.url,
+			items: imagesItems(images),
+			nodes: [
+				{ type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+				{ type: START_NODE_TYPE, name: 'Downstream' },
+			],
+			connections: { ToMoviee: { main: [[{ node: 'Downstream', type: NodeConnectionTypes.Main, index: 0 }]] } },
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.status).toBe('waiting');
+		expect(run.runData.Downstream).toBeUndefined();
+		expect(apiRequests(simulator, 'submit').map((submit) => submit.body.callback)).toEqual([run.resumeUrl, run.resumeUrl, run.resumeUrl]);
+
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		const { deliveries } = run.execution;
+		expect(deliveries.length).toBeGreaterThanOrEqual(3);
+		expect(deliveries.filter((delivery) => delivery.resumed)).toHaveLength(1);
+		expect(deliveries.at(-1)).toEqual({ statusCode: 200, resumed: true });
+		expect(run.execution.runs).toHaveLength(2);
+		expect(done.runData.ToMoviee).toHaveLength(1);
+		expect(done.nodeExecutionOrder).toEqual(['ToMoviee', 'Downstream']);
+		expect(done.runData.Downstream).toHaveLength(1);
+		expect(done.items.map((item) => [item.json.imageUrl, item.json.status])).toEqual(images.map((url) => [url, 'succeeded']));
+
+		// A late repeat of a callback finds the execution finished: nothing runs again.
+		const late = await request(run.resumeUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ task_id: done.items[0].json.taskId, status: 3 }),
+		});
+		expect(late.statusCode).toBe(409);
+		await late.body.dump();
+		expect(run.execution.runs).toHaveLength(2);
+	});
+
+	it('the resume URL refuses a call without its token (401) and an unknown execution (404)', async () => {
+		const run = await runWorkflow({
+			...toMovieeHarness(simulator),
+			baseUrl: server.url,
+			node: { type: NODE_TYPE, parameters: recognize('https://x.test/never.png', { waitMethod: 'callback' }, { timeout: 300 }) },
+		});
+		expect(run.status).toBe('waiting');
+		const post = async (url: string) => {
+			const answer = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			return { status: answer.statusCode, json: await answer.body.json() };
+		};
+		const unsigned = new URL(run.resumeUrl);
+		unsigned.searchParams.delete('signature');
+		expect(await post(unsigned.toString())).toEqual({ status: 401, json: { error: 'Invalid token' } });
+		expect((await post(`${server.url}/webhook-waiting/no-such-execution`)).status).toBe(404);
+		expect(run.execution.deliveries).toEqual([{ statusCode: 401, resumed: false }]);
+		expect(run.execution.status).toBe('waiting');
+	});
+});
