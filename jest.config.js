@@ -15,6 +15,13 @@ module.exports = {
 		{ ...common, displayName: 'engine', testMatch: ['<rootDir>/test/engine/**/*.test.ts'] },
 		// A real n8n 2.41.1 (test/e2e/lib/n8n.js); the first run installs it into ~/.cache (minutes).
 		// Test files set their own long timeouts (jest.setTimeout): testTimeout is not a project option.
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.{js,ts}'] },
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.{js,ts}'],
+			testPathIgnorePatterns: ['/node_modules/', 'queue\\.e2e\\.test\\.js$'],
+		},
+		// n8n in queue mode (main + worker + 2 webhook processes, PostgreSQL, Redis): its own stage.
+		{ ...common, displayName: 'e2e-queue', testMatch: ['<rootDir>/test/e2e/queue.e2e.test.js'] },
 	],
 };
