@@ -27,6 +27,8 @@ if [ "${TOMOVIEE_SKIP_E2E:-}" = "1" ]; then
 	echo "==> e2e tests: skipped (TOMOVIEE_SKIP_E2E=1)"
 else
 	stage "e2e tests (real n8n)" npx jest --selectProjects e2e --runInBand --forceExit
+	# n8n queue mode: main + worker + 2 webhook processes, PostgreSQL + Redis (test/tools/ensure-services.sh)
+	stage "e2e tests (queue mode)" npx jest --selectProjects e2e-queue --runInBand --forceExit
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then

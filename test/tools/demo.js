@@ -7,6 +7,8 @@
  * prints a summary and stops everything.
  *
  *   --keep   leave n8n (and the simulator) running until Ctrl-C, and print the editor URL + login
+ *   --queue  the same in n8n queue mode (main + worker + 2 webhook processes, PostgreSQL, Redis):
+ *            test/tools/demo-queue.js
  *
  * Real ToMoviee instead of the simulator: TOMOVIEE_APP_KEY, TOMOVIEE_APP_SECRET, TOMOVIEE_WSID,
  * TOMOVIEE_BASE_URL (optional), TOMOVIEE_IMAGE_URLS (comma-separated, required) and, for the
@@ -350,11 +352,16 @@ async function main() {
 	if (!roundTripOk) process.exitCode = 1;
 }
 
-main().catch(async (error) => {
-	process.stderr.write(`[demo] FAILED: ${error.stack ?? error}\n`);
-	if (resources.n8n && !String(error.message).includes('Log tail')) {
-		process.stderr.write(`[demo] end of the n8n log (${resources.n8n.logFile}):\n${resources.n8n.logTail(40)}\n`);
-	}
-	await cleanup();
-	process.exit(1);
-});
+if (process.argv.includes('--queue')) {
+	readShellTimings();
+	require('./demo-queue').main({ keep, timings });
+} else {
+	main().catch(async (error) => {
+		process.stderr.write(`[demo] FAILED: ${error.stack ?? error}\n`);
+		if (resources.n8n && !String(error.message).includes('Log tail')) {
+			process.stderr.write(`[demo] end of the n8n log (${resources.n8n.logFile}):\n${resources.n8n.logTail(40)}\n`);
+		}
+		await cleanup();
+		process.exit(1);
+	});
+}

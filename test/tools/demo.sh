@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `npm run demo [-- --keep]`: the package in a real n8n 2.41.1 against the local ToMoviee simulator.
+# `npm run demo [-- --keep] [-- --queue]`: the package in a real n8n 2.41.1 against the local ToMoviee simulator.
+# --queue: n8n in queue mode (main + worker + 2 webhook processes behind a small load balancer,
+# PostgreSQL + Redis from Debian packages via test/tools/ensure-services.sh); see test/tools/demo-queue.js.
 # 1. installs Node 24 + n8n 2.41.1 into ~/.cache/n8n-nodes-tomoviee (first run only, ~5 min)
 # 2. builds the package (npm run build)
 # 3. test/tools/demo.js: simulator + n8n on 127.0.0.1, imports examples/, runs them, prints a summary
