@@ -11,15 +11,15 @@ describe('Wait Method: Wait for Callback (execute side)', () => {
 	it('submits every task with the execution resume URL and parks the execution', async () => {
 		const run = await runToMoviee(simulator, {
 			parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }),
-			items: imagesItems(['https://x.test/a.png', 'https://x.test/b.png']),
+			items: imagesItems(['https://x.test/a.png?duration=5000', 'https://x.test/b.png?duration=5000']),
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.status).toBe('waiting');
 		const submits = apiRequests(simulator, 'submit');
 		expect(submits).toHaveLength(2);
 		for (const submit of submits) expect(submit.body.callback).toMatch(/\/webhook-waiting\/[^?]+\?signature=[0-9a-f]{64}$/);
-		// No polling while parked.
-		expect(apiRequests(simulator, 'query')).toHaveLength(0);
+		// One look at each task before parking, no polling after.
+		expect(apiRequests(simulator, 'query')).toHaveLength(2);
 		expect(run.items.map((item) => item.json.status)).toEqual(['queued', 'queued']);
 	});
 

@@ -36,7 +36,7 @@ describe('Download Result Images', () => {
 			expect(bytesOf(binary).subarray(0, 8)).toEqual(PNG_SIGNATURE);
 		}
 		// The credential never goes to the storage host.
-		const maskRequests = simulator.requests.filter((r) => r.path.startsWith('/masks/'));
+		const maskRequests = simulator.requests.filter((r) => r.path.startsWith('/files/'));
 		expect(maskRequests).toHaveLength(2);
 		for (const r of maskRequests) {
 			expect(r.headers.authorization).toBeUndefined();
@@ -65,7 +65,7 @@ describe('Download Result Images', () => {
 	it('an expired result URL is a clear error naming the task; with Continue On Fail an error item', async () => {
 		simulator.configure({ publicUrl: `${simulator.url}/gone` });
 		const failing = await runToMoviee(simulator, { parameters: recognize('https://x.test/e.png', {}, { download: true }) });
-		expect(failing.error!.message).toMatch(/result image of task tm_\w+ is no longer available \(HTTP 404\).*expired \[item 0\]/);
+		expect(failing.error!.message).toMatch(/result file of task tm_reference_img2mask-0-\w+: the file is no longer available \(HTTP 404\).*expired \[item 0\]/);
 		const continued = await runToMoviee(simulator, {
 			parameters: recognize('https://x.test/e.png', {}, { download: true }),
 			continueOnFail: true,
@@ -85,19 +85,19 @@ describe('Download Result Images', () => {
 	it('the trigger downloads the mask of a succeeded callback, and reports an expired one', async () => {
 		const server = await startWebhookServer({
 			nodeType: new ToMovieeTrigger(),
-			node: { webhookId: 'download-hook', parameters: { options: { download: true } } },
+			// Unverified, so that the made-up expired URL of the second callback is fetched.
+			node: { webhookId: 'download-hook', parameters: { options: { download: true, verifyWithApi: false } } },
 			credentialTypes: { toMovieeApi: new ToMovieeApi() },
-			credentials: { toMovieeApi: { id: '1', name: 'c', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID } } },
+			credentials: { toMovieeApi: { id: '1', name: 'c', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, baseUrl: simulator.url } } },
 		});
 		try {
 			const submitted = await runToMoviee(simulator, { parameters: recognize('https://x.test/g.png', { controlType: '1' }) });
 			const taskId = submitted.items[0].json.taskId as string;
 			const url = new URL(server.getNodeWebhookUrl('default'));
-			url.searchParams.set('signature', createHmac('sha256', APP_SECRET).update(url.pathname).digest('base64url'));
+			url.searchParams.set('tm_signature', createHmac('sha256', APP_SECRET).update(url.origin + url.pathname).digest('base64url'));
 			const post = async (body: unknown) =>
 				(await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).statusCode;
-			const result = JSON.stringify({ images_path: [`${simulator.url}/masks/${taskId}.png`], control_type: '1' });
-			expect(await post({ task_id: taskId, status: 3, result })).toBe(200);
+			expect(await post(simulator.tasks.get(taskId).view())).toBe(200);
 			expect(await post({ task_id: 'tm_old', status: 3, result: JSON.stringify({ images_path: [`${simulator.url}/masks/expired.png`] }) })).toBe(200);
 			expect(server.executions).toHaveLength(2);
 			const [fresh, expired] = server.executions.map((execution) => execution.workflowData[0][0]);

@@ -22,8 +22,8 @@ describe('bad input is refused before any request', () => {
 		['a URL that is not a URL', { imageUrl: 'not a url' }, {}, 'imageUrl', /not a valid URL/],
 		['a gif image', { imageUrl: 'https://x.test/a.gif' }, {}, 'imageUrl', /jpg, jpeg or png|\.gif/],
 		['control type 4', { controlType: '4' }, {}, 'controlType', /Control Type/],
-		['a negative wsid', {}, { wsid: -3 }, 'wsid', /positive integer/],
-		['a fractional wsid', {}, { wsid: 1.5 }, 'wsid', /positive integer/],
+		['a negative wsid', {}, { wsid: -3 }, 'wsid', /positive whole number/],
+		['a fractional wsid', {}, { wsid: 1.5 }, 'wsid', /positive whole number/],
 		['storage info that is not JSON', {}, { storageInfo: '{oops' }, 'storageInfo', /not valid JSON/],
 		['storage info that is an array', {}, { storageInfo: '[1,2]' }, 'storageInfo', /JSON object/],
 		['a poll interval of 0', {}, { pollInterval: 0 }, 'pollInterval', /between 0.1 and 3600/],
@@ -48,10 +48,10 @@ describe('bad input is refused before any request', () => {
 		expect(simulator.requests).toHaveLength(0);
 	});
 
-	it('a wsid of 0 in the credential and no override is refused', async () => {
-		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE), credentials: { wsid: 0 } });
-		expect(run.error!.message).toContain('field "wsid"');
-		expect(simulator.requests).toHaveLength(0);
+	it('a wsid of 0 in the credential and no override sends no wsid', async () => {
+		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE, { waitForCompletion: false }), credentials: { wsid: 0 } });
+		expect(run.error).toBeUndefined();
+		expect(apiRequests(simulator, 'submit')[0].body).not.toHaveProperty('wsid');
 	});
 });
 
@@ -67,11 +67,11 @@ describe('API error classes', () => {
 		expect(apiRequests(simulator, 'submit')).toHaveLength(1); // not retried
 	});
 
-	it('HTTP 200 with code 40101 is an error too', async () => {
+	it('HTTP 200 with an authorization code (68xxxx) is an error too', async () => {
 		simulator.configure({ authFailure: 'code' });
 		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE), credentials: { appSecret: 'wrong' } });
 		expect(run.error).toBeInstanceOf(NodeApiError);
-		expect(run.error!.message).toMatch(/ToMoviee error 40101/);
+		expect(run.error!.message).toMatch(/ToMoviee error 680008: app key or secret is invalid/);
 	});
 
 	it('a validation answer (code != 0) quotes msg and is not retried', async () => {
@@ -83,7 +83,7 @@ describe('API error classes', () => {
 		const refused = await runToMoviee(simulator, { parameters: recognize(IMAGE, {}, { wsid: 999 }) });
 		simulator.configure({ wsid: undefined });
 		expect(refused.error).toBeInstanceOf(NodeApiError);
-		expect(refused.error!.message).toMatch(/ToMoviee error 40301/);
+		expect(refused.error!.message).toMatch(/ToMoviee error 680007: wsid does not belong/);
 		expect(apiRequests(simulator, 'submit')).toHaveLength(1);
 	});
 
@@ -112,14 +112,14 @@ describe('API error classes', () => {
 		const run = await runToMoviee(simulator, { parameters: recognize(`https://x.test/${hint}.png`) });
 		expect(run.error).toBeInstanceOf(NodeApiError);
 		expect(run.error!.message).toMatch(message);
-		expect(run.error!.message).toMatch(/task tm_\w+/);
+		expect(run.error!.message).toMatch(/task tm_reference_img2mask-0-\w+/);
 		if (hint === 'insufficient') expect((run.error as NodeApiError).description).toMatch(/balance/);
 	});
 
 	it('a task still running at the timeout is an error naming the task', async () => {
 		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/never.png', {}, { timeout: 1 }) });
 		expect(run.error).toBeInstanceOf(NodeOperationError);
-		expect(run.error!.message).toMatch(/task tm_\w+ was still processing when the 1 s timeout passed \[item 0\]/);
+		expect(run.error!.message).toMatch(/task tm_reference_img2mask-0-\w+ was still processing when the 1 s timeout passed \[item 0\]/);
 	});
 
 	it('an unreachable gateway is a network error with a hint', async () => {

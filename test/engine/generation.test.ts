@@ -251,7 +251,7 @@ describe('Task > Get with generation tasks', () => {
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].json).toMatchObject({ taskId, status: 'succeeded' });
-		expect(binaryOf(run.items[0])).toMatchObject({ mimeType: 'video/mp4', fileName: `${taskId}-result.mp4` });
+		expect(binaryOf(run.items[0])).toMatchObject({ mimeType: 'video/mp4', fileName: `${taskId}-video.mp4` });
 	});
 });
 

@@ -75,8 +75,8 @@ describe('Image Recognition > Recognize', () => {
 		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE, { controlType: '2' }) });
 		expect(run.error).toBeUndefined();
 		const output = run.items[0].json as any;
-		expect(output).toMatchObject({ status: 'succeeded', statusCode: 3, progress: 100, reason: '', controlType: '2' });
-		expect(output.resultUrls).toEqual([`${simulator.url}/masks/${output.taskId}.png`]);
+		expect(output).toMatchObject({ status: 'succeeded', statusCode: 3, progress: 100, reason: 'success', controlType: '2' });
+		expect(output.resultUrls).toEqual([expect.stringMatching(new RegExp(`^${simulator.url}/files/${output.taskId}/0\\.png\\?Expires=`))]);
 		expect(output.result.images_path).toEqual(output.resultUrls);
 		const queries = apiRequests(simulator, 'query');
 		expect(queries.length).toBeGreaterThanOrEqual(1);
@@ -100,8 +100,8 @@ describe('Image Recognition > Recognize', () => {
 		const callback = new URL(submit.body.callback);
 		expect(callback.pathname).toBe('/webhook/abc/callback');
 		expect(callback.searchParams.get('row')).toBe('3');
-		const expected = createHmac('sha256', APP_SECRET).update('/webhook/abc/callback').digest('base64url');
-		expect(callback.searchParams.get('signature')).toBe(expected);
+		const expected = createHmac('sha256', APP_SECRET).update('https://n8n.example.com/webhook/abc/callback').digest('base64url');
+		expect(callback.searchParams.get('tm_signature')).toBe(expected);
 	});
 
 	it('sends the callback URL untouched when signing is off', async () => {

@@ -31,7 +31,7 @@ describe('Task > Get', () => {
 			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT },
 		});
 		expect(run.items[0].json).toMatchObject({ taskId, status: 'succeeded', statusCode: 3, progress: 100 });
-		expect((run.items[0].json.resultUrls as string[])[0]).toContain(`/masks/${taskId}.png`);
+		expect((run.items[0].json.resultUrls as string[])[0]).toContain(`/files/${taskId}/0.png`);
 	});
 
 	it('reports a failed task as data when not waiting, as an error when waiting', async () => {

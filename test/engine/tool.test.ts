@@ -67,6 +67,6 @@ describe('ToMoviee as an AI agent tool', () => {
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].json).toMatchObject({ status: 'succeeded', controlType: '2', imageUrl: 'https://x.test/agent.png' });
-		expect((run.items[0].json.resultUrls as string[])[0]).toMatch(/\/masks\/tm_\w+\.png$/);
+		expect((run.items[0].json.resultUrls as string[])[0]).toMatch(/\/files\/tm_reference_img2mask-0-\w+\/0\.png\?Expires=\d+/);
 	});
 });

@@ -11,10 +11,16 @@ const credentials = {
 	toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID } },
 };
 
+/**
+ * The trigger's own mechanics (body forms, signature, filters, de-duplication, Include Raw) with
+ * Verify With ToMoviee off, so made-up task ids are believed; verification itself is in
+ * callbackSecurity.test.ts.
+ */
 async function startTrigger(parameters: INodeParameters = {}): Promise<WebhookServer> {
+	const options = { verifyWithApi: false, ...((parameters.options as INodeParameters | undefined) ?? {}) };
 	return await startWebhookServer({
 		nodeType: new ToMovieeTrigger(),
-		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters },
+		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters: { ...parameters, options } },
 		credentialTypes: { toMovieeApi: new ToMovieeApi() },
 		credentials,
 	});
@@ -22,7 +28,7 @@ async function startTrigger(parameters: INodeParameters = {}): Promise<WebhookSe
 
 function signed(url: string, secret = APP_SECRET): string {
 	const parsed = new URL(url);
-	parsed.searchParams.set('signature', createHmac('sha256', secret).update(parsed.pathname).digest('base64url'));
+	parsed.searchParams.set('tm_signature', createHmac('sha256', secret).update(parsed.origin + parsed.pathname).digest('base64url'));
 	return parsed.toString();
 }
 
@@ -98,7 +104,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 
 	it('refuses a wrong signature (other secret, tampered) with 401', async () => {
 		expect((await post(signed(hookUrl, 'another-secret'), { task_id: nextId(), status: 3 })).status).toBe(401);
-		const tampered = signed(hookUrl).replace(/signature=(.)/, (_m, c) => `signature=${c === 'A' ? 'B' : 'A'}`);
+		const tampered = signed(hookUrl).replace(/tm_signature=(.)/, (_m, c) => `tm_signature=${c === 'A' ? 'B' : 'A'}`);
 		expect((await post(tampered, { task_id: nextId(), status: 3 })).status).toBe(401);
 		expect(server.executions).toHaveLength(0);
 	});
@@ -108,7 +114,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 		server = await startTrigger({ options: { allowUnsigned: true } });
 		hookUrl = server.getNodeWebhookUrl('default');
 		expect((await post(hookUrl, { task_id: nextId(), status: 3 })).status).toBe(200);
-		expect((await post(`${hookUrl}?signature=forged`, { task_id: nextId(), status: 3 })).status).toBe(401);
+		expect((await post(`${hookUrl}?tm_signature=forged`, { task_id: nextId(), status: 3 })).status).toBe(401);
 		expect(server.executions).toHaveLength(1);
 	});
 
