@@ -233,7 +233,7 @@ function createBalancer({ webhookTargets, mainTarget, mirror = () => false, maxI
 		for (const target of candidates) {
 			if (target.index !== undefined && down.has(target.index)) continue;
 			const answer = await forward(target, req, body);
-			attempts.push(answer);
+			attempts.push({ index: answer.index, status: answer.status, error: answer.error, ms: answer.ms });
 			if (!answer.error) return answer;
 			if (target.index !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(answer.error)) {
 				down.add(target.index);
