@@ -34,9 +34,15 @@ export const resumeWebhooks: IWebhookDescription[] = [
  * look them up again. Ended tasks never change, so an entry cannot mislead.
  */
 const endedTasks = new BoundedCache<Task>(50_000);
-/** Executions this process is resuming: n8n 1.x resumes once per call, so only one call may. */
+/**
+ * Executions this process is resuming, with the time the resuming call returned (Infinity while
+ * it runs): n8n 1.x resumes once per call, so only one call may, and no second call downloads
+ * the results again. The claim lasts while that call runs and RESUME_GRACE_MS after, the time
+ * n8n takes to mark the execution running (from then on n8n itself answers 409). A resume that
+ * n8n refused (2.x: 500, e.g. during its start-up recovery) can then be claimed by the retry.
+ */
 const resuming = new BoundedCache<number>(1_000);
-const RESUME_CLAIM_MS = 30_000;
+const RESUME_GRACE_MS = 15_000;
 
 function answer(context: IWebhookFunctions, status: number, msg: string): IWebhookResponseData {
 	context.getResponseObject().status(status).json({ code: status, msg });
@@ -53,12 +59,24 @@ function transportOf(batch: ParkedBatch, baseUrl: unknown): TransportSettings {
 	};
 }
 
+function isClaimed(executionId: string): boolean {
+	const returnedAt = resuming.get(executionId);
+	return returnedAt !== undefined && Date.now() - returnedAt < RESUME_GRACE_MS;
+}
+
 /** Claims the resume of an execution for this call; false when another call holds it. */
 function claimResume(executionId: string): boolean {
-	const claimedAt = resuming.get(executionId);
-	if (claimedAt !== undefined && Date.now() - claimedAt < RESUME_CLAIM_MS) return false;
-	resuming.set(executionId, Date.now());
+	if (isClaimed(executionId)) return false;
+	resuming.set(executionId, Number.POSITIVE_INFINITY);
 	return true;
+}
+
+/**
+ * Another call is resuming the execution. Not an OK: that would end ToMoviee's retries, and the
+ * other call's resume may still be refused by n8n; once n8n has taken it, n8n answers 409 itself.
+ */
+function busy(context: IWebhookFunctions): IWebhookResponseData {
+	return answer(context, 409, 'another callback is resuming this execution; try again');
 }
 
 /**
@@ -72,6 +90,8 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (!parsed.ok) return answer(this, 400, parsed.reason);
 	const batch = readParkedBatch(this);
 	const executionId = this.getExecutionId();
+	// Callbacks arriving while one of them resumes need no look-ups.
+	if (isClaimed(executionId)) return busy(this);
 	const reportedId = parsed.task.taskId;
 	const reportedIndex = batch ? batch.items.findIndex((item) => item.taskId === reportedId) : -1;
 	if (!batch || reportedIndex < 0) {
@@ -94,19 +114,23 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		try {
 			task = await queryTask(this, item.taskId ?? reportedId, transport);
 		} catch {
-			// The reported task cannot be verified now: a non-2xx makes ToMoviee call again.
-			if (index === reportedIndex) return answer(this, 503, 'ToMoviee could not be asked about the task; try again');
-			return { webhookResponse: OK };
+			// A task cannot be looked up now, so this callback may be the one that completes the
+			// batch: a non-2xx makes ToMoviee call again (an OK could leave the batch parked).
+			return answer(this, 503, 'ToMoviee could not be asked about the tasks of this batch; try again');
 		}
 		if (!isFinalStatus(task.statusCode)) return { webhookResponse: OK };
 		endedTasks.set(`${executionId}:${task.taskId}`, task);
 		outcomes.set(index, { task });
 	}
-	if (!claimResume(executionId)) return { webhookResponse: OK };
-	const plans = batch.items.map((item) => item.plan);
-	const all = batch.items.map((_, index) => outcomes.get(index) as Outcome);
-	const { items } = await finishItems(this, plans, all, transport, batch.errorShape);
-	return { workflowData: [items as INodeExecutionData[]], webhookResponse: OK as IDataObject };
+	if (!claimResume(executionId)) return busy(this);
+	try {
+		const plans = batch.items.map((item) => item.plan);
+		const all = batch.items.map((_, index) => outcomes.get(index) as Outcome);
+		const { items } = await finishItems(this, plans, all, transport, batch.errorShape);
+		return { workflowData: [items as INodeExecutionData[]], webhookResponse: OK as IDataObject };
+	} finally {
+		resuming.set(executionId, Date.now());
+	}
 }
 
 function cachedOutcome(executionId: string, taskId: string): Outcome | undefined {
