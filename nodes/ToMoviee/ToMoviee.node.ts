@@ -2,7 +2,6 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
-	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -10,13 +9,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { TOMOVIEE_ICON } from '../shared/descriptions';
 import { testToMovieeCredential } from '../shared/transport/credentialTest';
-import * as audio from './actions/audio';
-import * as image from './actions/image';
-import * as imageRecognition from './actions/imageRecognition';
+import { resources } from './actions/resources';
 import { router } from './actions/router';
-import * as task from './actions/task';
-import * as video from './actions/video';
 import { resumeOnCallback, resumeWebhooks } from './engine/resume';
 
 const resourceProperty: INodeProperties = {
@@ -24,31 +20,20 @@ const resourceProperty: INodeProperties = {
 	name: 'resource',
 	type: 'options',
 	noDataExpression: true,
-	options: [
-		{ name: 'Audio', value: 'audio' },
-		{ name: 'Image', value: 'image' },
-		{ name: 'Image Recognition', value: 'imageRecognition' },
-		{ name: 'Task', value: 'task' },
-		{ name: 'Video', value: 'video' },
-	],
+	options: Object.entries(resources)
+		.map(([value, resource]) => ({ name: resource.displayName, value }))
+		.sort((a, b) => a.name.localeCompare(b.name)),
 	default: 'imageRecognition',
 };
 
-const resources: Record<string, { description: INodeProperties[] }> = { audio, image, imageRecognition, task, video };
-
-function namesOf(property: INodeProperties | undefined): Array<[string, string]> {
-	return ((property?.options ?? []) as INodePropertyOptions[]).map((option) => [String(option.value), option.name]);
-}
-
 /**
- * "Video: Text to Video", from the Resource and Operation option names, so it cannot drift.
+ * "Video: Text to Video", from the Resource and Operation names, so it cannot drift.
  * One flat map: a nested object literal would end in "}}", which closes an n8n expression.
  */
 function subtitleExpression(): string {
 	const labels: Record<string, string> = {};
-	for (const [resource, resourceName] of namesOf(resourceProperty)) {
-		const operationProperty = resources[resource].description.find((property) => property.name === 'operation');
-		for (const [operation, operationName] of namesOf(operationProperty)) labels[`${resource}.${operation}`] = `${resourceName}: ${operationName}`;
+	for (const [resource, { displayName, operations }] of Object.entries(resources)) {
+		for (const [operation, { menu }] of Object.entries(operations)) labels[`${resource}.${operation}`] = `${displayName}: ${menu.name}`;
 	}
 	return `={{ ${JSON.stringify(labels)}[$parameter["resource"] + "." + $parameter["operation"]] || "" }}`;
 }
@@ -57,7 +42,7 @@ export class ToMoviee implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ToMoviee',
 		name: 'toMoviee',
-		icon: { light: 'file:../shared/tomoviee.svg', dark: 'file:../shared/tomoviee.dark.svg' },
+		icon: TOMOVIEE_ICON,
 		group: ['transform'],
 		version: 1,
 		subtitle: subtitleExpression(),
@@ -77,14 +62,7 @@ export class ToMoviee implements INodeType {
 		// Like n8n's send-and-wait nodes: a restart webhook only, reachable through the resume URL
 		// of a waiting execution; nothing is registered, so no lifecycle methods.
 		webhooks: resumeWebhooks,
-		properties: [
-			resourceProperty,
-			...video.description,
-			...image.description,
-			...audio.description,
-			...imageRecognition.description,
-			...task.description,
-		],
+		properties: [resourceProperty, ...Object.values(resources).flatMap((resource) => resource.description)],
 	};
 
 	methods = {

@@ -2,6 +2,7 @@ import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../shared/constants';
+import { TOMOVIEE_ICON } from '../shared/descriptions';
 import { triggerProperties } from './description';
 import { handleCallback } from './handleCallback';
 
@@ -9,7 +10,7 @@ export class ToMovieeTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'ToMoviee Trigger',
 		name: 'toMovieeTrigger',
-		icon: { light: 'file:../shared/tomoviee.svg', dark: 'file:../shared/tomoviee.dark.svg' },
+		icon: TOMOVIEE_ICON,
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On callback: " + $parameter["statuses"].join(", ") }}',
@@ -42,7 +43,10 @@ export class ToMovieeTrigger implements INodeType {
 			async create(this: IHookFunctions): Promise<boolean> {
 				const credentials = await this.getCredentials(CREDENTIAL_NAME);
 				if (!credentials?.appSecret) {
-					throw new NodeOperationError(this.getNode(), 'The ToMoviee API credential has no app secret, so callback signatures cannot be checked');
+					throw new NodeOperationError(
+						this.getNode(),
+						'The ToMoviee API credential has no app secret, so callback signatures cannot be checked',
+					);
 				}
 				return true;
 			},

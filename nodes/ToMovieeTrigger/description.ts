@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadOptions } from '../shared/descriptions';
 import { numberOptionProperty } from '../shared/helpers/options';
 import { FINAL_STATUSES } from '../shared/helpers/taskStatus';
 
@@ -42,31 +43,16 @@ export const triggerProperties: INodeProperties[] = [
 					'Whether to accept callbacks whose URL has no signature (URLs configured outside n8n). With Verify With ToMoviee on, the outcome still comes from ToMoviee.',
 			},
 			{
-				displayName: 'Download Result Files',
-				name: 'download',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to download the result files (images, masks, videos, audio) of succeeded tasks and attach them as binary data for a storage node. A failed download still starts the workflow, with the reason in downloadError.',
-			},
-			{
 				displayName: 'Include Raw Request',
 				name: 'includeRaw',
 				type: 'boolean',
 				default: false,
-				description:
-					'Whether to add the raw body, headers and query to the output (never the signature, cookies or authorization headers)',
+				description: 'Whether to add the raw body, headers and query to the output (never the signature, cookies or authorization headers)',
 			},
 			numberOptionProperty('maxBodySizeKb'),
-			numberOptionProperty('maxDownloadSizeMb'),
-			{
-				displayName: 'Put Output File in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				hint: 'The name of the output binary field to put the file in. A second file of the same task goes to data_1, and so on.',
-				description: 'Binary field the first result file is put in',
-			},
+			...downloadOptions(
+				'Whether to download the result files (images, masks, videos, audio) of succeeded tasks and attach them as binary data for a storage node. A failed download still starts the workflow, with the reason in downloadError.',
+			),
 			{
 				displayName: 'Verify With ToMoviee',
 				name: 'verifyWithApi',

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { downloadOptions as sharedDownloadOptions } from '../../shared/descriptions';
 import { numberOptionProperty } from '../../shared/helpers/options';
 
 export const waitForCompletionProperty: INodeProperties = {
@@ -71,25 +72,9 @@ export const submitOptions: INodeProperties[] = [
 ];
 
 /** Options to fetch the result files as binary data for storage nodes. */
-export const downloadOptions: INodeProperties[] = [
-	{
-		displayName: 'Download Result Files',
-		name: 'download',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether to download the result files (images, masks, videos, audio) of succeeded tasks and attach them as binary data, so a storage node (S3, Google Drive, FTP, Write File…) can save them next',
-	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		hint: 'The name of the output binary field to put the file in. A second file of the same task goes to data_1, and so on.',
-		description: 'Binary field the first result file is put in',
-	},
-	numberOptionProperty('maxDownloadSizeMb'),
-];
+export const downloadOptions = sharedDownloadOptions(
+	'Whether to download the result files (images, masks, videos, audio) of succeeded tasks and attach them as binary data, so a storage node (S3, Google Drive, FTP, Write File…) can save them next',
+);
 
 /** Options of every operation that sends many requests or waits for tasks. */
 export const batchOptions: INodeProperties[] = [
@@ -103,5 +88,17 @@ export const batchOptions: INodeProperties[] = [
 /** The Options collection of an operation: its own options, then the shared ones, sorted. */
 export function optionsCollection(own: INodeProperties[], shared: INodeProperties[]): INodeProperties {
 	const options = [...own, ...shared].sort((a, b) => a.displayName.localeCompare(b.displayName));
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+	};
+}
+
+/** Wait for Completion, Wait Method and the Options of an operation that submits tasks. */
+export function submitOperationProperties(own: INodeProperties[]): INodeProperties[] {
+	return [waitForCompletionProperty, waitMethodProperty, optionsCollection(own, [...submitOptions, ...downloadOptions, ...batchOptions])];
 }

@@ -2,15 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { readDownloadSettings } from '../../shared/helpers/options';
 import { InputError, parseJsonObject, validateNumberInRange, validateText } from '../../shared/helpers/validation';
-import {
-	batchOptions,
-	downloadOptions,
-	optionsCollection,
-	submitOptions,
-	waitForCompletionProperty,
-	waitMethodProperty,
-} from './common.description';
-import type { BatchFacts, PreparedItem } from './operation';
+import { submitOperationProperties } from './common.description';
+import type { BatchFacts, Operation, PreparedItem } from './operation';
 import { commonSubmitFields, readWaitTimes } from './submitOptions';
 
 /** What the generation operations share: the prompt, Additional Body Fields and the body assembly. */
@@ -42,11 +35,7 @@ const additionalBodyFieldsOption: INodeProperties = {
 
 /** Wait for Completion, Wait Method and the Options collection of a generation operation. */
 export function generationTail(own: INodeProperties[]): INodeProperties[] {
-	return [
-		waitForCompletionProperty,
-		waitMethodProperty,
-		optionsCollection([...own, additionalBodyFieldsOption], [...submitOptions, ...downloadOptions, ...batchOptions]),
-	];
+	return submitOperationProperties([...own, additionalBodyFieldsOption]);
 }
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -79,26 +68,22 @@ export function promptLabel(prompt: string): string {
 }
 
 /** One generation task, as an operation's prepare reads it from one item. */
-export interface Generation {
-	capability: string;
-	/** The body fields read from the node's parameters and options. */
-	fields: IDataObject;
-	/**
-	 * Every body field the operation can set, with the parameter that sets it, whether this
-	 * item sets it or not: Additional Body Fields may not name them.
-	 */
-	parameterOf: Record<string, string>;
-	inputs: IDataObject;
-	fileLabel: string;
-	label: string;
-}
+/** Everything prepareGeneration needs for one item. */
+export type Generation = Omit<GenerationSpec, 'menu' | 'description'> & GenerationItem;
 
-const COMMON_PARAMETERS: Record<string, string> = { callback: 'Callback URL', params: 'Pass-Through Data' };
+const COMMON_PARAMETERS: Record<string, string> = {
+	callback: 'Callback URL',
+	params: 'Pass-Through Data',
+};
 
 function additionalFields(options: IDataObject, parameterOf: Record<string, string>): IDataObject {
 	const extra = parseJsonObject('additionalBodyFields', 'Additional Body Fields', options.additionalBodyFields);
 	for (const key of Object.keys(extra)) {
-		const parameter = Object.hasOwn(parameterOf, key) ? parameterOf[key] : Object.hasOwn(COMMON_PARAMETERS, key) ? COMMON_PARAMETERS[key] : undefined;
+		const parameter = Object.hasOwn(parameterOf, key)
+			? parameterOf[key]
+			: Object.hasOwn(COMMON_PARAMETERS, key)
+				? COMMON_PARAMETERS[key]
+				: undefined;
 		if (parameter !== undefined) {
 			throw new InputError(
 				'additionalBodyFields',
@@ -113,10 +98,63 @@ function additionalFields(options: IDataObject, parameterOf: Record<string, stri
 /** The prepared item of a generation operation: the body with its extra fields, and the item plan. */
 export function prepareGeneration(itemIndex: number, batch: BatchFacts, options: IDataObject, generation: Generation): PreparedItem {
 	const extra = additionalFields(options, generation.parameterOf);
-	const body: IDataObject = { ...generation.fields, ...extra, ...commonSubmitFields(options, batch) };
+	const body: IDataObject = {
+		...generation.fields,
+		...extra,
+		...commonSubmitFields(options, batch),
+	};
 	return {
-		request: { kind: 'submit', capability: generation.capability, body, label: generation.label, wsidSent: false },
-		plan: { itemIndex, inputs: generation.inputs, fileLabel: generation.fileLabel, download: readDownloadSettings(options) },
+		request: {
+			kind: 'submit',
+			capability: generation.capability,
+			body,
+			label: generation.label,
+			wsidSent: false,
+		},
+		plan: {
+			itemIndex,
+			inputs: generation.inputs,
+			fileLabel: generation.fileLabel,
+			download: readDownloadSettings(options),
+		},
 		...readWaitTimes(options),
+	};
+}
+
+/** What a generation operation reads from one item: its body fields, echoed inputs and label. */
+export interface GenerationItem {
+	fields: IDataObject;
+	inputs: IDataObject;
+	label: string;
+}
+
+interface GenerationSpec {
+	capability: string;
+	fileLabel: string;
+	/**
+	 * Every body field the operation can set, with the parameter that sets it, whether this
+	 * item sets it or not: Additional Body Fields may not name them.
+	 */
+	parameterOf: Record<string, string>;
+	menu: Operation['menu'];
+	description: INodeProperties[];
+}
+
+/** A generation operation: the shared seam filled from its spec and its per-item reader. */
+export function generationOperation(
+	spec: GenerationSpec,
+	read: (this: IExecuteFunctions, itemIndex: number, options: IDataObject) => GenerationItem,
+): Operation {
+	return {
+		menu: spec.menu,
+		description: spec.description,
+		canParkForCallbacks: true,
+		prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+			const options = readOptions(this, itemIndex);
+			return prepareGeneration(itemIndex, batch, options, {
+				...spec,
+				...read.call(this, itemIndex, options),
+			});
+		},
 	};
 }

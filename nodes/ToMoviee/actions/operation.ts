@@ -40,6 +40,8 @@ export interface PreparedItem {
  * download, output), so a new capability is one file.
  */
 export interface Operation {
+	/** Its entry in the resource's Operation selector. */
+	menu: { name: string; description: string; action: string };
 	description: INodeProperties[];
 	/** Whether the operation offers Wait Method "Wait for Callback". */
 	canParkForCallbacks: boolean;

@@ -1,9 +1,17 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError, parseBoolean } from '../../../shared/helpers/validation';
-import { generationTail, isSet, prepareGeneration, promptLabel, promptProperty, readOptions, validateInteger, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import {
+	type GenerationItem,
+	generationOperation,
+	generationTail,
+	isSet,
+	promptLabel,
+	promptProperty,
+	validateInteger,
+	validatePrompt,
+} from '../generation';
 
 const CAPABILITY = 'tm_text2music';
 /** The vendor page: "greater than 0 and less than 95" seconds. */
@@ -38,7 +46,7 @@ const properties: INodeProperties[] = [
 			name: 'disableTranslate',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to send the prompt as written; off (ToMoviee\'s default), ToMoviee translates it first',
+			description: "Whether to send the prompt as written; off (ToMoviee's default), ToMoviee translates it first",
 		},
 	]),
 ];
@@ -53,20 +61,41 @@ function readDuration(value: unknown): number {
 	return number;
 }
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex));
 	const duration = readDuration(this.getNodeParameter('duration', itemIndex));
 	const count = validateInteger('count', 'Count', this.getNodeParameter('count', itemIndex), 1, 4);
-	const options = readOptions(this, itemIndex);
-	const disableTranslate = isSet(options.disableTranslate) ? parseBoolean('disableTranslate', 'Disable Translate', options.disableTranslate) : undefined;
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
-		fields: { prompt, duration, qty: count, ...(disableTranslate !== undefined ? { disable_translate: disableTranslate } : {}) },
-		parameterOf: { prompt: 'Prompt', duration: 'Duration (Seconds)', qty: 'Count', disable_translate: 'Disable Translate' },
+	const disableTranslate = isSet(options.disableTranslate)
+		? parseBoolean('disableTranslate', 'Disable Translate', options.disableTranslate)
+		: undefined;
+	return {
+		fields: {
+			prompt,
+			duration,
+			qty: count,
+			...(disableTranslate !== undefined ? { disable_translate: disableTranslate } : {}),
+		},
 		inputs: { prompt },
-		fileLabel: 'music',
 		label: promptLabel(prompt),
-	});
+	};
 }
 
-export const textToMusic: Operation = { description, canParkForCallbacks: true, prepare };
+export const textToMusic = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'music',
+		parameterOf: {
+			prompt: 'Prompt',
+			duration: 'Duration (Seconds)',
+			qty: 'Count',
+			disable_translate: 'Disable Translate',
+		},
+		menu: {
+			name: 'Text to Music',
+			description: 'Make 1-4 original music tracks (up to 95 seconds) from a text prompt',
+			action: 'Generate music from text',
+		},
+		description,
+	},
+	read,
+);

@@ -1,8 +1,16 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { generationTail, isSet, prepareGeneration, promptLabel, promptProperty, readOptions, validateInteger, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import {
+	type GenerationItem,
+	generationOperation,
+	generationTail,
+	isSet,
+	promptLabel,
+	promptProperty,
+	validateInteger,
+	validatePrompt,
+} from '../generation';
 
 const CAPABILITY = 'tm_text2sfx';
 
@@ -24,26 +32,43 @@ const properties: INodeProperties[] = [
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 4 },
 			default: 1,
-			description: 'How many variants to make from this item, 1-4 (each is a result file). Not set: ToMoviee\'s default.',
+			description: "How many variants to make from this item, 1-4 (each is a result file). Not set: ToMoviee's default.",
 		},
 	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['audio'], operation: ['textToSoundEffect'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex));
 	const duration = validateInteger('duration', 'Duration', this.getNodeParameter('duration', itemIndex), 5, 180);
-	const options = readOptions(this, itemIndex);
 	const count = isSet(options.count) ? validateInteger('count', 'Count', options.count, 1, 4) : undefined;
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
-		fields: { prompt, duration, ...(count !== undefined ? { qty: count } : {}) },
-		parameterOf: { prompt: 'Prompt', duration: 'Duration (Seconds)', qty: 'Count' },
+	return {
+		fields: {
+			prompt,
+			duration,
+			...(count !== undefined ? { qty: count } : {}),
+		},
 		inputs: { prompt },
-		fileLabel: 'sound',
 		label: promptLabel(prompt),
-	});
+	};
 }
 
-export const textToSoundEffect: Operation = { description, canParkForCallbacks: true, prepare };
+export const textToSoundEffect = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'sound',
+		parameterOf: {
+			prompt: 'Prompt',
+			duration: 'Duration (Seconds)',
+			qty: 'Count',
+		},
+		menu: {
+			name: 'Text to Sound Effect',
+			description: 'Make a sound effect (5-180 seconds) from a text prompt',
+			action: 'Generate a sound effect from text',
+		},
+		description,
+	},
+	read,
+);

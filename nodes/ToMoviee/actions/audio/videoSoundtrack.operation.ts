@@ -2,8 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { validateMediaUrl } from '../../../shared/helpers/validation';
-import { generationTail, prepareGeneration, promptLabel, promptProperty, readOptions, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import { type GenerationItem, generationOperation, generationTail, promptLabel, promptProperty, validatePrompt } from '../generation';
 
 const CAPABILITY = 'tm_video_scoring';
 /** The vendor page: MP4, MOV, AVI, M4V, MKV, TS, FLV, MPG and MPEG-2. */
@@ -30,18 +29,27 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['audio'], operation: ['videoSoundtrack'] } }, properties);
 
 /** The result key is unverified (audio_path, or video_path for the video with its music): both are read. */
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex));
 	const videoUrl = validateMediaUrl('videoUrl', 'Video URL', this.getNodeParameter('videoUrl', itemIndex), VIDEO_EXTENSIONS);
-	const options = readOptions(this, itemIndex);
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
+	return {
 		fields: { prompt, file_link: videoUrl },
-		parameterOf: { prompt: 'Prompt', file_link: 'Video URL' },
 		inputs: { prompt, videoUrl },
-		fileLabel: 'soundtrack',
 		label: `video ${videoUrl} with ${promptLabel(prompt)}`,
-	});
+	};
 }
 
-export const videoSoundtrack: Operation = { description, canParkForCallbacks: true, prepare };
+export const videoSoundtrack = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'soundtrack',
+		parameterOf: { prompt: 'Prompt', file_link: 'Video URL' },
+		menu: {
+			name: 'Video Soundtrack',
+			description: 'Make background music that fits a video',
+			action: 'Generate a soundtrack for a video',
+		},
+		description,
+	},
+	read,
+);

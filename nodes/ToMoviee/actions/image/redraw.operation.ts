@@ -1,9 +1,16 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { validateMediaUrl } from '../../../shared/helpers/validation';
-import { generationTail, isSet, prepareGeneration, promptLabel, promptProperty, readOptions, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import {
+	type GenerationItem,
+	generationOperation,
+	generationTail,
+	isSet,
+	promptLabel,
+	promptProperty,
+	validatePrompt,
+} from '../generation';
 
 const CAPABILITY = 'tm_redrawing';
 /** The official client: jpg/png, 512-2048 px per side, aspect ratio under 3. */
@@ -37,19 +44,36 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['redraw'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex));
 	const imageUrl = validateMediaUrl('imageUrl', 'Image URL', this.getNodeParameter('imageUrl', itemIndex), IMAGE_EXTENSIONS);
-	const options = readOptions(this, itemIndex);
 	const maskUrl = isSet(options.maskUrl) ? validateMediaUrl('maskUrl', 'Mask URL', options.maskUrl, IMAGE_EXTENSIONS) : undefined;
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
-		fields: { prompt, init_image: imageUrl, ...(maskUrl !== undefined ? { mask_url: maskUrl } : {}) },
-		parameterOf: { prompt: 'Prompt', init_image: 'Image URL', mask_url: 'Mask URL' },
+	return {
+		fields: {
+			prompt,
+			init_image: imageUrl,
+			...(maskUrl !== undefined ? { mask_url: maskUrl } : {}),
+		},
 		inputs: { prompt, imageUrl, ...(maskUrl !== undefined ? { maskUrl } : {}) },
-		fileLabel: 'image',
 		label: `image ${imageUrl} with ${promptLabel(prompt)}`,
-	});
+	};
 }
 
-export const redraw: Operation = { description, canParkForCallbacks: true, prepare };
+export const redraw = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'image',
+		parameterOf: {
+			prompt: 'Prompt',
+			init_image: 'Image URL',
+			mask_url: 'Mask URL',
+		},
+		menu: {
+			name: 'Redraw',
+			description: 'Repaint part of an image (the white area of a mask) from a prompt',
+			action: 'Redraw part of an image',
+		},
+		description,
+	},
+	read,
+);

@@ -1,10 +1,18 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { CONTROL_TYPES } from '../../../shared/helpers/controlTypes';
 import { validateChoice, validateMediaUrl, validateNumberInRange } from '../../../shared/helpers/validation';
-import { generationTail, isSet, prepareGeneration, promptLabel, promptProperty, readOptions, validateInteger, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import {
+	type GenerationItem,
+	generationOperation,
+	generationTail,
+	isSet,
+	promptLabel,
+	promptProperty,
+	validateInteger,
+	validatePrompt,
+} from '../generation';
 
 const CAPABILITY = 'tm_reference_img2img';
 /** ToMoviee needs init_image in subject mode; the official client sends the reference image then. */
@@ -52,10 +60,26 @@ const properties: INodeProperties[] = [
 		default: '0',
 		description: 'What the new image takes from the reference image',
 		options: [
-			{ name: 'Edge (Sketch to Image)', value: '0', description: 'Follows the outlines and edges of the reference' },
-			{ name: 'Pose (Pose to Image)', value: '1', description: 'Follows the body poses of the people in the reference' },
-			{ name: 'Subject (Subject to Image)', value: '2', description: 'Keeps the main subject or character of the reference' },
-			{ name: 'Depth (Depth to Image)', value: '3', description: 'Follows the near-far layout of the reference' },
+			{
+				name: 'Edge (Sketch to Image)',
+				value: '0',
+				description: 'Follows the outlines and edges of the reference',
+			},
+			{
+				name: 'Pose (Pose to Image)',
+				value: '1',
+				description: 'Follows the body poses of the people in the reference',
+			},
+			{
+				name: 'Subject (Subject to Image)',
+				value: '2',
+				description: 'Keeps the main subject or character of the reference',
+			},
+			{
+				name: 'Depth (Depth to Image)',
+				value: '3',
+				description: 'Follows the near-far layout of the reference',
+			},
 		],
 	},
 	{
@@ -90,22 +114,31 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['referenceToImage'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex));
-	const referenceImageUrl = validateMediaUrl('referenceImageUrl', 'Reference Image URL', this.getNodeParameter('referenceImageUrl', itemIndex), IMAGE_EXTENSIONS);
+	const referenceImageUrl = validateMediaUrl(
+		'referenceImageUrl',
+		'Reference Image URL',
+		this.getNodeParameter('referenceImageUrl', itemIndex),
+		IMAGE_EXTENSIONS,
+	);
 	const controlType = validateChoice('controlType', 'Control Type', this.getNodeParameter('controlType', itemIndex), CONTROL_TYPES);
-	const controlIntensity = validateNumberInRange('controlIntensity', 'Control Intensity', this.getNodeParameter('controlIntensity', itemIndex), 0, 1);
+	const controlIntensity = validateNumberInRange(
+		'controlIntensity',
+		'Control Intensity',
+		this.getNodeParameter('controlIntensity', itemIndex),
+		0,
+		1,
+	);
 	const width = validateInteger('width', 'Width', this.getNodeParameter('width', itemIndex), 512, 2048);
 	const height = validateInteger('height', 'Height', this.getNodeParameter('height', itemIndex), 512, 2048);
 	const batchSize = validateInteger('batchSize', 'Batch Size', this.getNodeParameter('batchSize', itemIndex), 1, 4);
-	const options = readOptions(this, itemIndex);
 	const initImage = isSet(options.initImageUrl)
 		? validateMediaUrl('initImageUrl', 'Init Image URL', options.initImageUrl, IMAGE_EXTENSIONS)
 		: controlType === SUBJECT
 			? referenceImageUrl
 			: undefined;
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
+	return {
 		fields: {
 			prompt,
 			reference_image: referenceImageUrl,
@@ -116,11 +149,22 @@ function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts):
 			batch_size: batchSize,
 			...(initImage !== undefined ? { init_image: initImage } : {}),
 		},
-		parameterOf: PARAMETERS,
 		inputs: { prompt, referenceImageUrl, controlType },
-		fileLabel: 'image',
 		label: `reference image ${referenceImageUrl} with ${promptLabel(prompt)}`,
-	});
+	};
 }
 
-export const referenceToImage: Operation = { description, canParkForCallbacks: true, prepare };
+export const referenceToImage = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'image',
+		parameterOf: PARAMETERS,
+		menu: {
+			name: 'Reference to Image',
+			description: 'Make 1-4 new images that follow the edges, pose, subject or depth of a reference image',
+			action: 'Generate images from a reference image',
+		},
+		description,
+	},
+	read,
+);

@@ -5,20 +5,12 @@ import { DEFAULT_STORAGE_INFO } from '../../../shared/constants';
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES } from '../../../shared/helpers/controlTypes';
 import { readDownloadSettings } from '../../../shared/helpers/options';
 import { parseStorageInfo, resolveWsid, validateChoice, validateMediaUrl } from '../../../shared/helpers/validation';
-import {
-	batchOptions,
-	downloadOptions,
-	optionsCollection,
-	submitOptions,
-	waitForCompletionProperty,
-	waitMethodProperty,
-} from '../common.description';
+import { submitOperationProperties } from '../common.description';
 import type { BatchFacts, Operation, PreparedItem } from '../operation';
 import { commonSubmitFields, readWaitTimes } from '../submitOptions';
 
 const CAPABILITY = 'tm_reference_img2mask';
 const TEMPLATE_ID = 'tm_reference_img2mask_template_spatial';
-
 
 const properties: INodeProperties[] = [
 	{
@@ -37,34 +29,45 @@ const properties: INodeProperties[] = [
 		default: '0',
 		description: 'Which mask to extract from the image',
 		options: [
-			{ name: 'Edge (Contour)', value: '0', description: 'Line drawing of the outlines and edges in the image' },
-			{ name: 'Pose', value: '1', description: 'Skeleton of the body poses (joints and limbs) of the people in the image' },
-			{ name: 'Subject (Character)', value: '2', description: 'Cut-out mask of the main subject or character, separated from the background' },
-			{ name: 'Depth of Field', value: '3', description: 'Depth map: near areas bright, far areas dark' },
+			{
+				name: 'Edge (Contour)',
+				value: '0',
+				description: 'Line drawing of the outlines and edges in the image',
+			},
+			{
+				name: 'Pose',
+				value: '1',
+				description: 'Skeleton of the body poses (joints and limbs) of the people in the image',
+			},
+			{
+				name: 'Subject (Character)',
+				value: '2',
+				description: 'Cut-out mask of the main subject or character, separated from the background',
+			},
+			{
+				name: 'Depth of Field',
+				value: '3',
+				description: 'Depth map: near areas bright, far areas dark',
+			},
 		],
 	},
-	waitForCompletionProperty,
-	waitMethodProperty,
-	optionsCollection(
-		[
-			{
-				displayName: 'Storage Info (JSON)',
-				name: 'storageInfo',
-				type: 'json',
-				default: '',
-				description:
-					'Raw JSON object sent as storage_info instead of the documented default, or the word omit to send none. Leave empty unless ToMoviee support asks for another form.',
-			},
-			{
-				displayName: 'Workspace User ID',
-				name: 'wsid',
-				type: 'number',
-				default: 0,
-				description: "ToMoviee user ID (wsid) for this item; 0 uses the credential's (when neither sets one, no wsid is sent)",
-			},
-		],
-		[...submitOptions, ...downloadOptions, ...batchOptions],
-	),
+	...submitOperationProperties([
+		{
+			displayName: 'Storage Info (JSON)',
+			name: 'storageInfo',
+			type: 'json',
+			default: '',
+			description:
+				'Raw JSON object sent as storage_info instead of the documented default, or the word omit to send none. Leave empty unless ToMoviee support asks for another form.',
+		},
+		{
+			displayName: 'Workspace User ID',
+			name: 'wsid',
+			type: 'number',
+			default: 0,
+			description: "ToMoviee user ID (wsid) for this item; 0 uses the credential's (when neither sets one, no wsid is sent)",
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['imageRecognition'], operation: ['recognize'] } }, properties);
@@ -77,15 +80,43 @@ function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts):
 	const body: IDataObject = {
 		...(wsid !== undefined ? { wsid } : {}),
 		...commonSubmitFields(options, batch),
-		template_info: [{ input_params: { control_type: controlType, init_image: imageUrl, template_id: TEMPLATE_ID } }],
+		template_info: [
+			{
+				input_params: {
+					control_type: controlType,
+					init_image: imageUrl,
+					template_id: TEMPLATE_ID,
+				},
+			},
+		],
 	};
 	const storageInfo = parseStorageInfo(options.storageInfo, DEFAULT_STORAGE_INFO);
 	if (storageInfo) body.storage_info = storageInfo;
 	return {
-		request: { kind: 'submit', capability: CAPABILITY, body, label: `image ${imageUrl}`, wsidSent: wsid !== undefined },
-		plan: { itemIndex, inputs: { controlType, imageUrl }, fileLabel: CONTROL_TYPE_LABELS[controlType], download: readDownloadSettings(options) },
+		request: {
+			kind: 'submit',
+			capability: CAPABILITY,
+			body,
+			label: `image ${imageUrl}`,
+			wsidSent: wsid !== undefined,
+		},
+		plan: {
+			itemIndex,
+			inputs: { controlType, imageUrl },
+			fileLabel: CONTROL_TYPE_LABELS[controlType],
+			download: readDownloadSettings(options),
+		},
 		...readWaitTimes(options),
 	};
 }
 
-export const recognize: Operation = { description, canParkForCallbacks: true, prepare };
+export const recognize: Operation = {
+	menu: {
+		name: 'Recognize',
+		description: 'Extract an edge, pose, subject or depth mask from an image',
+		action: 'Extract a mask from an image',
+	},
+	description,
+	canParkForCallbacks: true,
+	prepare,
+};

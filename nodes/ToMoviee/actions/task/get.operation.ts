@@ -30,7 +30,12 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return {
 		request: { kind: 'lookup', taskId },
-		plan: { itemIndex, inputs: {}, fileLabel: 'result', download: readDownloadSettings(options) },
+		plan: {
+			itemIndex,
+			inputs: {},
+			fileLabel: 'result',
+			download: readDownloadSettings(options),
+		},
 		...readWaitTimes(options),
 	};
 }
@@ -38,7 +43,20 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 /** A recognition task names its control type in the result; other tasks name their kind by file. */
 function describeTask(task: Task): { inputs: IDataObject; fileLabel: string } {
 	const controlType = resultControlType(task.result);
-	return { inputs: controlType === null ? {} : { controlType }, fileLabel: fileLabelOfTask(task.taskId, task.result) };
+	return {
+		inputs: controlType === null ? {} : { controlType },
+		fileLabel: fileLabelOfTask(task.taskId, task.result),
+	};
 }
 
-export const get: Operation = { description, canParkForCallbacks: false, prepare, describeTask };
+export const get: Operation = {
+	menu: {
+		name: 'Get',
+		description: 'Get the status and result of a task',
+		action: 'Get a task',
+	},
+	description,
+	canParkForCallbacks: false,
+	prepare,
+	describeTask,
+};

@@ -1,25 +1,8 @@
-import type { INodeProperties } from 'n8n-workflow';
-
+import { resourceDescription } from '../resourceDescription';
 import { get } from './get.operation';
+
+export const displayName = 'Task';
 
 export const operations = { get };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['task'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Get the status and result of a task',
-				action: 'Get a task',
-			},
-		],
-		default: 'get',
-	},
-	...get.description,
-];
+export const description = resourceDescription('task', operations);

@@ -1,9 +1,8 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { validateMediaUrl } from '../../../shared/helpers/validation';
-import { generationTail, prepareGeneration, promptLabel, promptProperty, readOptions, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import { type GenerationItem, generationOperation, generationTail, promptLabel, promptProperty, validatePrompt } from '../generation';
 import { FRAME_EXTENSIONS, RATIOS_WITH_ORIGINAL, readVideoFields, VIDEO_PARAMETERS, VIDEO_PROMPT_MAX, videoOptions } from './videoOptions';
 
 const CAPABILITY = 'tm_tail2video_b';
@@ -36,19 +35,42 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['framesToVideo'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex), VIDEO_PROMPT_MAX);
 	const imageUrl = validateMediaUrl('imageUrl', 'First Frame URL', this.getNodeParameter('imageUrl', itemIndex), FRAME_EXTENSIONS);
-	const lastFrameUrl = validateMediaUrl('lastFrameUrl', 'Last Frame URL', this.getNodeParameter('lastFrameUrl', itemIndex), FRAME_EXTENSIONS);
-	const options = readOptions(this, itemIndex);
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
-		fields: { prompt, image: imageUrl, image_tail: lastFrameUrl, ...readVideoFields(options, RATIOS_WITH_ORIGINAL) },
-		parameterOf: { ...VIDEO_PARAMETERS, image: 'First Frame URL', image_tail: 'Last Frame URL' },
+	const lastFrameUrl = validateMediaUrl(
+		'lastFrameUrl',
+		'Last Frame URL',
+		this.getNodeParameter('lastFrameUrl', itemIndex),
+		FRAME_EXTENSIONS,
+	);
+	return {
+		fields: {
+			prompt,
+			image: imageUrl,
+			image_tail: lastFrameUrl,
+			...readVideoFields(options, RATIOS_WITH_ORIGINAL),
+		},
 		inputs: { prompt, imageUrl, lastFrameUrl },
-		fileLabel: 'video',
 		label: `frames ${imageUrl} to ${lastFrameUrl} with ${promptLabel(prompt)}`,
-	});
+	};
 }
 
-export const framesToVideo: Operation = { description, canParkForCallbacks: true, prepare };
+export const framesToVideo = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'video',
+		parameterOf: {
+			...VIDEO_PARAMETERS,
+			image: 'First Frame URL',
+			image_tail: 'Last Frame URL',
+		},
+		menu: {
+			name: 'First and Last Frame to Video',
+			description: 'Make a 5-second video that moves from a first frame to a last frame',
+			action: 'Generate a video between two frames',
+		},
+		description,
+	},
+	read,
+);

@@ -1,9 +1,8 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { validateMediaUrl } from '../../../shared/helpers/validation';
-import { generationTail, prepareGeneration, promptLabel, promptProperty, readOptions, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import { type GenerationItem, generationOperation, generationTail, promptLabel, promptProperty, validatePrompt } from '../generation';
 import { FRAME_EXTENSIONS, RATIOS_WITH_ORIGINAL, readVideoFields, VIDEO_PARAMETERS, VIDEO_PROMPT_MAX, videoOptions } from './videoOptions';
 
 const CAPABILITY = 'tm_img2video_b';
@@ -27,18 +26,31 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['imageToVideo'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex), VIDEO_PROMPT_MAX);
 	const imageUrl = validateMediaUrl('imageUrl', 'Image URL', this.getNodeParameter('imageUrl', itemIndex), FRAME_EXTENSIONS);
-	const options = readOptions(this, itemIndex);
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
-		fields: { prompt, image: imageUrl, ...readVideoFields(options, RATIOS_WITH_ORIGINAL) },
-		parameterOf: { ...VIDEO_PARAMETERS, image: 'Image URL' },
+	return {
+		fields: {
+			prompt,
+			image: imageUrl,
+			...readVideoFields(options, RATIOS_WITH_ORIGINAL),
+		},
 		inputs: { prompt, imageUrl },
-		fileLabel: 'video',
 		label: `image ${imageUrl} with ${promptLabel(prompt)}`,
-	});
+	};
 }
 
-export const imageToVideo: Operation = { description, canParkForCallbacks: true, prepare };
+export const imageToVideo = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'video',
+		parameterOf: { ...VIDEO_PARAMETERS, image: 'Image URL' },
+		menu: {
+			name: 'Image to Video',
+			description: 'Animate a still image into a 5-second video',
+			action: 'Generate a video from an image',
+		},
+		description,
+	},
+	read,
+);

@@ -1,8 +1,7 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { generationTail, prepareGeneration, promptLabel, promptProperty, readOptions, validatePrompt } from '../generation';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import { type GenerationItem, generationOperation, generationTail, promptLabel, promptProperty, validatePrompt } from '../generation';
 import { RATIOS, readVideoFields, VIDEO_PARAMETERS, VIDEO_PROMPT_MAX, videoOptions } from './videoOptions';
 
 const CAPABILITY = 'tm_text2video_b';
@@ -17,17 +16,26 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['textToVideo'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
 	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex), VIDEO_PROMPT_MAX);
-	const options = readOptions(this, itemIndex);
-	return prepareGeneration(itemIndex, batch, options, {
-		capability: CAPABILITY,
+	return {
 		fields: { prompt, ...readVideoFields(options, RATIOS) },
-		parameterOf: VIDEO_PARAMETERS,
 		inputs: { prompt },
-		fileLabel: 'video',
 		label: promptLabel(prompt),
-	});
+	};
 }
 
-export const textToVideo: Operation = { description, canParkForCallbacks: true, prepare };
+export const textToVideo = generationOperation(
+	{
+		capability: CAPABILITY,
+		fileLabel: 'video',
+		parameterOf: VIDEO_PARAMETERS,
+		menu: {
+			name: 'Text to Video',
+			description: 'Make a 5-second video from a text prompt',
+			action: 'Generate a video from text',
+		},
+		description,
+	},
+	read,
+);

@@ -39,7 +39,7 @@ export function videoOptions(ratios: readonly string[]): INodeProperties[] {
 			name: 'aspectRatio',
 			type: 'options',
 			default: '16:9',
-			description: 'Frame ratio of the video (aspect_ratio). Not set: ToMoviee\'s default, 16:9.',
+			description: "Frame ratio of the video (aspect_ratio). Not set: ToMoviee's default, 16:9.",
 			options: ratios.map((value) => ({ name: RATIO_NAMES[value], value })),
 		},
 		{
