@@ -6,6 +6,7 @@
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -37,6 +38,63 @@ function stagePackage() {
 	return {
 		dir: target,
 		remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+	};
+}
+
+/**
+ * `npm pack` of the staged package: the tarball a registry would serve, for installing the package
+ * with npm the way self-hosters do. Resolves to { tarball, remove }.
+ */
+function packPackage() {
+	const staged = stagePackage();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomoviee-pack-'));
+	try {
+		const packed = execFileSync('npm', ['pack', '--json', '--silent', '--pack-destination', dir], {
+			cwd: staged.dir,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		const [{ filename }] = JSON.parse(packed);
+		return {
+			tarball: path.join(dir, path.basename(filename)),
+			remove: () => {
+				fs.rmSync(dir, { recursive: true, force: true });
+				staged.remove();
+			},
+		};
+	} catch (error) {
+		fs.rmSync(dir, { recursive: true, force: true });
+		staged.remove();
+		throw error;
+	}
+}
+
+/**
+ * A local HTTP endpoint that records every request (for counting how often a workflow's tail ran).
+ * Resolves to { url, hits: [{ path, body, at }], close }.
+ */
+async function startHitCounter() {
+	const hits = [];
+	const server = http.createServer((request, response) => {
+		let body = '';
+		request.on('data', (chunk) => (body += chunk));
+		request.on('end', () => {
+			let parsed = body;
+			try {
+				parsed = JSON.parse(body);
+			} catch {
+				// keep the raw text
+			}
+			hits.push({ path: request.url, body: parsed, at: Date.now() });
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end('{"ok":true}');
+		});
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${server.address().port}`,
+		hits,
+		close: () => new Promise((resolve) => server.close(resolve)),
 	};
 }
 
@@ -186,6 +244,134 @@ function triggerWorkflow(credential, { name, webhookId, options = {} }) {
 	};
 }
 
+/**
+ * An HTTP Request node that POSTs {executionId, items} to `url` once per run of its node
+ * (executeOnce), so a counter sees how often the workflow's tail ran.
+ */
+function reportRunNode(name, url) {
+	return {
+		id: `${name.toLowerCase().replace(/\W+/g, '-')}-report`,
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [800, 0],
+		executeOnce: true,
+		parameters: {
+			method: 'POST',
+			url,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify({ executionId: $execution.id, items: $input.all().length }) }}',
+			options: {},
+		},
+	};
+}
+
+/**
+ * POST {"images":[{"id","url"}]} (answered at once) -> Split Out -> ToMoviee recognize, waiting with
+ * `waitMethod` ('callback': parks the execution until ToMoviee calls its resume URL; 'poll') ->
+ * Done (No Operation) -> optionally `reportUrl` once per run (reportRunNode).
+ */
+function waitingRecognizeWorkflow(
+	credential,
+	{ name, webhookPath, waitMethod = 'callback', timeout = 120, pollInterval, onError, reportUrl },
+) {
+	const nodes = [
+		{
+			id: `${webhookPath}-in`,
+			name: 'Images In',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: `${webhookPath}-hook`,
+			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
+		},
+		splitOutNode('body.images'),
+		{
+			id: `${webhookPath}-wait`,
+			name: 'Recognize',
+			type: ACTION_TYPE,
+			typeVersion: 1,
+			position: [400, 0],
+			...(onError ? { onError } : {}),
+			credentials: credentialRef(credential),
+			parameters: {
+				resource: 'imageRecognition',
+				operation: 'recognize',
+				imageUrl: '={{ $json.url }}',
+				controlType: '2',
+				waitForCompletion: true,
+				waitMethod,
+				options: { timeout, ...(pollInterval ? { pollInterval } : {}) },
+			},
+		},
+		{ id: `${webhookPath}-done`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0], parameters: {} },
+	];
+	if (reportUrl) nodes.push(reportRunNode('Report', reportUrl));
+	return { name, nodes, connections: chain(nodes.map((node) => node.name)), settings: { executionOrder: 'v1' } };
+}
+
+/**
+ * Manual Trigger -> the image URLs as items -> ToMoviee recognize (submit only) -> ToMoviee Task ›
+ * Get on each task id (wait for completion by polling, continue on fail). For `n8n execute`.
+ */
+function taskGetWorkflow(credential, imageUrls) {
+	const nodes = [
+		{ id: 'manual', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'images',
+			name: 'Images',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 0],
+			parameters: {
+				mode: 'raw',
+				jsonOutput: JSON.stringify({ images: imageUrls.map((url) => ({ url })) }),
+				options: {},
+			},
+		},
+		{ ...splitOutNode('images'), position: [400, 0] },
+		{
+			id: 'submit',
+			name: 'Submit',
+			type: ACTION_TYPE,
+			typeVersion: 1,
+			position: [600, 0],
+			credentials: credentialRef(credential),
+			parameters: {
+				resource: 'imageRecognition',
+				operation: 'recognize',
+				imageUrl: '={{ $json.url }}',
+				controlType: '1',
+				waitForCompletion: false,
+				options: {},
+			},
+		},
+		{
+			id: 'get',
+			name: 'Get Task',
+			type: ACTION_TYPE,
+			typeVersion: 1,
+			position: [800, 0],
+			onError: 'continueRegularOutput',
+			credentials: credentialRef(credential),
+			parameters: {
+				resource: 'task',
+				operation: 'get',
+				taskId: '={{ $json.taskId }}',
+				waitForCompletion: true,
+				options: { pollInterval: 0.2, timeout: 60 },
+			},
+		},
+	];
+	return {
+		name: 'e2e task get',
+		nodes,
+		connections: chain(nodes.map((node) => node.name)),
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 module.exports = {
 	REPO_ROOT,
 	PACKAGE_NAME,
@@ -193,6 +379,8 @@ module.exports = {
 	TRIGGER_TYPE,
 	CREDENTIAL_TYPE,
 	stagePackage,
+	packPackage,
+	startHitCounter,
 	signPath,
 	credentialRef,
 	splitOutNode,
@@ -200,4 +388,7 @@ module.exports = {
 	recognizeWorkflow,
 	submitWithCallbackWorkflow,
 	triggerWorkflow,
+	reportRunNode,
+	waitingRecognizeWorkflow,
+	taskGetWorkflow,
 };

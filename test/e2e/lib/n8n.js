@@ -1,12 +1,14 @@
 'use strict';
 /**
- * Drives a throwaway real n8n 2.41.1 for end-to-end tests. Runs under Node 20; n8n itself runs
- * on the Node 24 that test/tools/ensure-n8n.sh installs into a cache outside the repo.
+ * Drives a throwaway real n8n for end-to-end tests: 2.41.1 on Node 24 (the default) or 1.123.81 on
+ * Node 22 (`version: '1'`). Runs under Node 20; n8n itself runs on the Node that
+ * test/tools/ensure-n8n.sh installs next to it, in a cache outside the repo.
  *
- *   const n8n = await startN8n({ packageDir });        // package.json + dist/ of a built package
+ *   const n8n = await startN8n({ packageDir });                 // package.json + dist/ of a built package
+ *   const n8n1 = await startN8n({ packageTarball, version: '1' }); // `npm install` of an `npm pack` output
  *   await n8n.cli(['import:workflow', '--input=wf.json']);
- *   const client = await setupOwner(n8n.baseUrl);       // cookie session for /rest/...
- *   await n8n.cleanup();                                // stop + delete the throwaway folder
+ *   const client = await setupOwner(n8n.baseUrl);                // cookie session for /rest/...
+ *   await n8n.cleanup();                                         // stop + delete the throwaway folder
  *
  * Measured on 2.41.1:
  * - CLI commands work while `n8n start` runs (SQLite in WAL mode, no lock errors), but they act on
@@ -16,6 +18,14 @@
  *   command a free broker port of its own.
  * - A symlink at <userFolder>/.n8n/nodes/node_modules/<name> is loaded as an installed community
  *   package; no package.json listing it is needed.
+ * Where 1.123.81 differs (handled here):
+ * - `N8N_DISABLED_MODULES=mcp-registry` stops it at start (unknown module): not set there.
+ * - /healthz/readiness answers before /rest/owner/setup exists: start() also waits for the
+ *   "Editor is now accessible via" log line.
+ * - CLI activation is `update:workflow --id=X --active=true` (2.x: `publish:workflow --id=X`);
+ *   see activateByCli(). The REST routes these helpers use (owner setup, login, credentials and
+ *   their test, POST /workflows/:id/activate with versionId, executions and their stop) are the
+ *   same on both lines.
  */
 const { spawn, execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -39,24 +49,48 @@ const DEFAULT_OWNER = {
 
 // ---------------------------------------------------------------- install
 
-let cachedInstall;
+/** What ensure-n8n.sh exports for each n8n line (its first argument is the line or a version). */
+const N8N_LINES = {
+	2: { nodeVar: 'TOMOVIEE_NODE24_BIN', n8nVar: 'TOMOVIEE_N8N_BIN' },
+	1: { nodeVar: 'TOMOVIEE_NODE22_BIN', n8nVar: 'TOMOVIEE_N8N1_BIN' },
+};
 
-/** Paths of the Node 24 binary and n8n's bin script; installs them on first use (minutes). */
-function resolveN8nInstall() {
-	if (cachedInstall) return cachedInstall;
-	let node = process.env.TOMOVIEE_NODE24_BIN;
-	let n8n = process.env.TOMOVIEE_N8N_BIN;
+/** 1 or 2, from a line ('1', 2) or an exact version ('1.123.81'); undefined means 2. */
+function n8nMajor(version = '2') {
+	const major = Number(String(version).split('.')[0]);
+	if (!N8N_LINES[major]) throw new Error(`no n8n line for version "${version}": use 1, 2 or an exact 1.x/2.x version`);
+	return major;
+}
+
+const cachedInstalls = new Map();
+
+/**
+ * Paths of n8n's bin script and the Node it runs on, for `version` (a line '1'/'2' or an exact
+ * version; default 2.41.1); installs them on first use (minutes). Resolves to
+ * { node, n8n, nodeModules, version, major }.
+ */
+function resolveN8nInstall(version) {
+	const key = String(version ?? '2');
+	if (cachedInstalls.has(key)) return cachedInstalls.get(key);
+	const major = n8nMajor(key);
+	const { nodeVar, n8nVar } = N8N_LINES[major];
+	// exported variables name a line's pinned version: an exact version always asks the script
+	let node = key.includes('.') ? undefined : process.env[nodeVar];
+	let n8n = key.includes('.') ? undefined : process.env[n8nVar];
 	if (!node || !n8n) {
 		// ensure-n8n.sh is a no-op when the cache is warm; its progress lines go to our stderr
-		const exports = execFileSync('bash', [ENSURE_SCRIPT], {
+		const exports = execFileSync('bash', [ENSURE_SCRIPT, key], {
 			encoding: 'utf8',
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
-		node = exportedValue(exports, 'TOMOVIEE_NODE24_BIN');
-		n8n = exportedValue(exports, 'TOMOVIEE_N8N_BIN');
+		node = exportedValue(exports, nodeVar);
+		n8n = exportedValue(exports, n8nVar);
 	}
-	cachedInstall = { node, n8n, nodeModules: path.resolve(path.dirname(n8n), '../..') };
-	return cachedInstall;
+	const nodeModules = path.resolve(path.dirname(n8n), '../..');
+	const installed = JSON.parse(fs.readFileSync(path.join(nodeModules, 'n8n/package.json'), 'utf8')).version;
+	const install = { node, n8n, nodeModules, version: installed, major };
+	cachedInstalls.set(key, install);
+	return install;
 }
 
 function exportedValue(shellExports, name) {
@@ -95,8 +129,39 @@ function linkCommunityPackage(userFolder, packageDir) {
 	fs.symlinkSync(path.resolve(packageDir), target, 'dir');
 }
 
-function n8nEnv({ userFolder, port, brokerPort, extraEnv }) {
-	const { node } = resolveN8nInstall();
+/**
+ * The command that installs a community package by hand without a second n8n-workflow: npm (7+)
+ * installs peer dependencies by default, and the copy it puts in ~/.n8n/nodes/node_modules is the
+ * one `require('n8n-workflow')` finds from the package, not n8n's own. `--omit=peer` leaves it out.
+ */
+const COMMUNITY_INSTALL_ARGS = ['install', '--omit=peer', '--no-audit', '--no-fund'];
+
+/**
+ * Installs a packed package (`npm pack` output) the way a self-hoster does by hand:
+ * `cd <userFolder>/.n8n/nodes && npm install --omit=peer <tarball>`, with npm running on the Node
+ * that runs n8n. Resolves to the installed folder (a real folder, not a link).
+ */
+async function npmInstallCommunityPackage(userFolder, tarball, { node } = resolveN8nInstall()) {
+	const nodesDir = path.join(userFolder, '.n8n/nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	// npm run / npx export their config (the repo's ignore-scripts, prefix...): keep it out
+	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+	env.PATH = `${path.dirname(node)}${path.delimiter}${process.env.PATH}`;
+	const result = await runFile('npm', [...COMMUNITY_INSTALL_ARGS, path.resolve(tarball)], {
+		cwd: nodesDir,
+		env,
+		timeout: CLI_TIMEOUT_MS,
+	});
+	if (result.code !== 0) {
+		throw new Error(`npm install of ${tarball} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+	}
+	const { dependencies = {} } = JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8'));
+	const [name] = Object.keys(dependencies);
+	return path.join(nodesDir, 'node_modules', name);
+}
+
+function n8nEnv({ install, userFolder, port, brokerPort, extraEnv }) {
+	const { node, major } = install;
 	// Jest sets NODE_ENV=test, and n8n 2.41.1 then exits at start with code 1 and no output.
 	const inherited = { ...process.env };
 	delete inherited.NODE_ENV;
@@ -114,7 +179,8 @@ function n8nEnv({ userFolder, port, brokerPort, extraEnv }) {
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry', // otherwise it reaches out to the internet at start
+		// 2.x reaches out to the internet at start otherwise; 1.123 refuses to start with it (unknown module)
+		...(major >= 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 		N8N_SECURE_COOKIE: 'false', // the session cookie travels over plain http
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
@@ -161,8 +227,7 @@ async function killProcessGroup(pgid) {
 	while (isProcessGroupAlive(pgid)) await sleep(50);
 }
 
-function spawnN8nStart(env, logFile) {
-	const { node, n8n } = resolveN8nInstall();
+function spawnN8nStart({ node, n8n }, env, logFile) {
 	const log = fs.openSync(logFile, 'a');
 	// detached: its own process group, so stop() reaches the task runner too
 	const child = spawn(node, [n8n, 'start'], {
@@ -185,7 +250,28 @@ async function isReady(baseUrl) {
 	}
 }
 
-async function waitUntilReady(baseUrl, child, logFile) {
+function logSince(file, offset) {
+	try {
+		const fd = fs.openSync(file, 'r');
+		try {
+			const length = Math.max(0, fs.fstatSync(fd).size - offset);
+			const buffer = Buffer.alloc(length);
+			fs.readSync(fd, buffer, 0, length, offset);
+			return buffer.toString('utf8');
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch {
+		return '';
+	}
+}
+
+/**
+ * Ready: /healthz/readiness answers 200 and, when `editorLineAfter` (a log offset) is given, the
+ * log has printed "Editor is now accessible via" since then (1.123 answers readiness before its
+ * REST routes exist).
+ */
+async function waitUntilReady(baseUrl, child, logFile, { editorLineAfter } = {}) {
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	let exited;
 	child.exitState.then((state) => (exited = state));
@@ -194,7 +280,9 @@ async function waitUntilReady(baseUrl, child, logFile) {
 			await sleep(200); // let the last log lines land
 			throw new Error(`n8n exited during start (${JSON.stringify(exited)}). Log tail:\n${tailOfFile(logFile)}`);
 		}
-		if (await isReady(baseUrl)) return;
+		const editorUp =
+			editorLineAfter === undefined || logSince(logFile, editorLineAfter).includes('Editor is now accessible via');
+		if (editorUp && (await isReady(baseUrl))) return;
 		await sleep(250);
 	}
 	throw new Error(`n8n was not ready within ${START_TIMEOUT_MS / 1000} s. Log tail:\n${tailOfFile(logFile)}`);
@@ -210,24 +298,36 @@ function runFile(file, args, options) {
 }
 
 /**
- * Starts `n8n start` in a throwaway user folder with `packageDir` installed as a community package.
- * Returns { baseUrl, port, userFolder, logFile, env, stop, restart, cleanup, logTail, cli }.
+ * Starts `n8n start` in a throwaway user folder with the package installed as a community package:
+ * `packageDir` (a built package folder) is linked in, or `packageTarball` (an `npm pack` output) is
+ * installed with npm the way the README tells self-hosters (npmInstallCommunityPackage).
+ * `version`: '2' (default, 2.41.1), '1' (1.123.81) or an exact version.
+ * Returns { baseUrl, port, userFolder, logFile, env, version, major, packagePath, stop, restart,
+ * cleanup, logTail, logOffset, logSince, cli, execute, activateByCli }.
  */
-async function startN8n({ packageDir, port, env: extraEnv = {}, userFolder } = {}) {
+async function startN8n({ packageDir, packageTarball, version, port, env: extraEnv = {}, userFolder } = {}) {
+	const install = resolveN8nInstall(version);
 	const ownsUserFolder = !userFolder;
 	userFolder ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tomoviee-n8n-'));
-	if (packageDir) linkCommunityPackage(userFolder, packageDir);
+	let packagePath;
+	if (packageTarball) {
+		packagePath = await npmInstallCommunityPackage(userFolder, packageTarball, install);
+	} else if (packageDir) {
+		linkCommunityPackage(userFolder, packageDir);
+		packagePath = path.join(userFolder, '.n8n/nodes/node_modules', readPackageName(packageDir));
+	}
 
 	port ??= await freePort();
-	const env = n8nEnv({ userFolder, port, brokerPort: await freePort(), extraEnv });
+	const env = n8nEnv({ install, userFolder, port, brokerPort: await freePort(), extraEnv });
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logFile = path.join(userFolder, 'n8n.log');
 	let child;
 
 	async function start() {
-		child = spawnN8nStart(env, logFile);
+		const logOffset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+		child = spawnN8nStart(install, env, logFile);
 		try {
-			await waitUntilReady(baseUrl, child, logFile);
+			await waitUntilReady(baseUrl, child, logFile, install.major < 2 ? { editorLineAfter: logOffset } : {});
 		} catch (error) {
 			await killProcessGroup(child.pid);
 			throw error;
@@ -244,12 +344,21 @@ async function startN8n({ packageDir, port, env: extraEnv = {}, userFolder } = {
 
 	await start();
 
+	/** Runs `n8n <args>` against the same user folder and database; never throws on exit codes. */
+	async function cli(args, { timeoutMs = CLI_TIMEOUT_MS } = {}) {
+		const cliEnv = { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+		return runFile(install.node, [install.n8n, ...args], { cwd: userFolder, env: cliEnv, timeout: timeoutMs });
+	}
+
 	return {
 		baseUrl,
 		port,
 		userFolder,
 		logFile,
 		env,
+		version: install.version,
+		major: install.major,
+		packagePath,
 		stop,
 		async restart() {
 			await stop();
@@ -261,11 +370,36 @@ async function startN8n({ packageDir, port, env: extraEnv = {}, userFolder } = {
 			if (ownsUserFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 		},
 		logTail: (lines = 60) => tailOfFile(logFile, lines),
-		/** Runs `n8n <args>` against the same user folder and database; never throws on exit codes. */
-		async cli(args, { timeoutMs = CLI_TIMEOUT_MS } = {}) {
-			const { node, n8n } = resolveN8nInstall();
-			const cliEnv = { ...env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
-			return runFile(node, [n8n, ...args], { cwd: userFolder, env: cliEnv, timeout: timeoutMs });
+		/** The log's current length: pass it to logSince() to read what n8n logs from now on. */
+		logOffset: () => (fs.existsSync(logFile) ? fs.statSync(logFile).size : 0),
+		logSince: (offset) => logSince(logFile, offset),
+		cli,
+		/**
+		 * `n8n execute --id=<id> --rawOutput` in a process of its own (same database; both lines
+		 * take only --id). Resolves to { code, stdout, stderr, json }: json is the run data document
+		 * it prints (undefined when there is none, e.g. the run failed before it).
+		 */
+		async execute(workflowId, options) {
+			const result = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], options);
+			let json;
+			try {
+				json = rawOutputJson(result.stdout);
+			} catch {
+				json = undefined;
+			}
+			return { ...result, json };
+		},
+		/**
+		 * Marks a workflow active in the database with the CLI: `publish:workflow --id` in 2.x,
+		 * `update:workflow --id --active=true` in 1.x. Like every CLI change it takes effect in the
+		 * running server after restart(); activateWorkflow() (REST) acts at once.
+		 */
+		activateByCli(workflowId) {
+			return cli(
+				install.major >= 2
+					? ['publish:workflow', `--id=${workflowId}`]
+					: ['update:workflow', `--id=${workflowId}`, '--active=true'],
+			);
 		},
 	};
 }
@@ -375,6 +509,15 @@ async function testCredential(client, { id, data = {} }) {
 }
 
 /**
+ * Creates a workflow (POST /rest/workflows); resolves to it with its id. `major`: the n8n line
+ * (n8n.major): 1.123 needs `active` in the body (else SQLITE_CONSTRAINT on workflow_entity.active),
+ * 2.x takes activation through publishing only.
+ */
+async function createWorkflow(client, workflow, { major = 2 } = {}) {
+	return client.rest('POST', '/workflows', major < 2 ? { active: false, ...workflow } : workflow);
+}
+
+/**
  * Publishes (activates) a workflow in the running n8n, which registers its webhooks at once;
  * `n8n publish:workflow` only takes effect after a restart.
  */
@@ -415,8 +558,10 @@ async function waitForExecutions(client, workflowId, count, { timeoutMs = 30_000
 }
 
 function flatted() {
-	// n8n stores run data in the `flatted` format; use n8n's own copy of the parser
-	return require(require.resolve('flatted', { paths: [resolveN8nInstall().nodeModules] }));
+	// n8n stores run data in the `flatted` format; use n8n's own copy of the parser (any line's:
+	// a 1.x-only run must not install 2.x for it)
+	const install = cachedInstalls.values().next().value ?? resolveN8nInstall();
+	return require(require.resolve('flatted', { paths: [install.nodeModules] }));
 }
 
 /** An execution with its run data parsed: { id, status, ..., data: IRunExecutionData }. */
@@ -424,6 +569,28 @@ async function getExecution(client, executionId) {
 	const execution = await client.rest('GET', `/executions/${executionId}`);
 	const data = typeof execution.data === 'string' ? flatted().parse(execution.data) : execution.data;
 	return { ...execution, data };
+}
+
+/**
+ * Stops a running or waiting execution (the editor's Stop button): POST /rest/executions/:id/stop.
+ * n8n marks it canceled in the database at once on both lines; the node that was running learns it
+ * through its execution cancel signal, and the execution is saved again once that node returns.
+ */
+async function stopExecution(client, executionId) {
+	return client.rest('POST', `/executions/${executionId}/stop`);
+}
+
+/** Polls a workflow's newest execution until `accept(execution)`; resolves to it. */
+async function waitForLatestExecution(client, workflowId, accept, { timeoutMs = 60_000, describe = 'the expected state' } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const [latest] = (await listExecutions(client, workflowId)).results;
+		if (latest && accept(latest)) return latest;
+		if (Date.now() > deadline) {
+			throw new Error(`the newest execution of workflow ${workflowId} is ${latest ? latest.status : 'missing'}, expected ${describe}`);
+		}
+		await sleep(200);
+	}
 }
 
 /** The `json` of every item a node output on its first output in its last run. */
@@ -434,14 +601,66 @@ function nodeOutputJson(execution, nodeName) {
 	return items.map((item) => item.json);
 }
 
+// ---------------------------------------------------------------- plain HTTP
+
+/** POSTs JSON (or a raw string) and resolves to { status, text, json } (json undefined if not JSON). */
+async function postJson(url, body, { headers = {} } = {}) {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await response.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, text, json };
+}
+
+/**
+ * Wraps a test body so a failure carries the end of n8n's log (most real-n8n failures are
+ * explained there). `getN8n` returns the running instance (or undefined).
+ */
+function withLogTail(getN8n, run, lines = 40) {
+	return async (...args) => {
+		try {
+			await run(...args);
+		} catch (error) {
+			const n8n = getN8n();
+			if (n8n && error && typeof error === 'object') {
+				// debug lines (when the instance logs at debug) would crowd out the rest
+				const tail = n8n
+					.logTail(lines * 20)
+					.split('\n')
+					.filter((line) => !/^\S+ \| debug \|/.test(line))
+					.slice(-lines)
+					.join('\n');
+				error.message += `\n\n--- end of the n8n log (${n8n.logFile}) ---\n${tail}`;
+			}
+			throw error;
+		}
+	};
+}
+
 // ---------------------------------------------------------------- CLI output
 
 /**
  * The JSON document that `n8n execute --rawOutput` prints after its log lines: the block that
- * ends last, from a line starting with `{` or `[` to a line ending with `}` or `]`.
+ * ends last, from a line starting with `{` or `[` to a line ending with `}` or `]`. At log level
+ * debug n8n prints it through its logger: the first line prefixed with `<time> | info  | `, the
+ * last one followed by the log metadata (` {"file":"base-command.js",...}`).
  */
 function rawOutputJson(stdout) {
-	const lines = stdout.split('\n');
+	const lines = stdout
+		.split('\n')
+		.map((line) =>
+			line
+				.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z \| \w+ *\| (?=[[{])/, '')
+				.replace(/^([\]}]) \{"file":"[^"]*".*\}$/, '$1'),
+		);
 	const starts = lines.flatMap((line, index) => (/^[[{]/.test(line) ? [index] : []));
 	const ends = lines.flatMap((line, index) => (/[\]}]\s*$/.test(line) ? [index] : []));
 	for (const end of ends.reverse()) {
@@ -458,7 +677,10 @@ function rawOutputJson(stdout) {
 
 module.exports = {
 	DEFAULT_OWNER,
+	COMMUNITY_INSTALL_ARGS,
+	n8nMajor,
 	resolveN8nInstall,
+	npmInstallCommunityPackage,
 	startN8n,
 	waitForWebhook,
 	createRestClient,
@@ -466,12 +688,17 @@ module.exports = {
 	login,
 	createCredential,
 	testCredential,
+	createWorkflow,
 	activateWorkflow,
 	listExecutions,
 	countExecutions,
 	waitForExecutions,
 	getExecution,
+	stopExecution,
+	waitForLatestExecution,
 	nodeOutputJson,
 	rawOutputJson,
+	postJson,
+	withLogTail,
 	RestError,
 };
