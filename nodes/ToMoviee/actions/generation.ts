@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readDownloadSettings } from '../../shared/helpers/options';
 import { InputError, parseJsonObject, validateNumberInRange, validateText } from '../../shared/helpers/validation';
@@ -6,17 +7,40 @@ import { submitOperationProperties } from './common.description';
 import type { BatchFacts, Operation, PreparedItem } from './operation';
 import { commonSubmitFields, readWaitTimes } from './submitOptions';
 
-/** What the generation operations share: the prompt, Additional Body Fields and the body assembly. */
+/**
+ * What the generation operations share: the prompt (parameter, check, body field, echoed input and
+ * label), the URL parameters, Additional Body Fields, the submit options and the body assembly.
+ */
 
 const PROMPT_IN_LABEL = 40;
 
-export function promptProperty(description: string, placeholder: string): INodeProperties {
+interface PromptSpec {
+	description: string;
+	placeholder: string;
+	/** Longest prompt ToMoviee takes, in characters, where a source names one. */
+	maxLength?: number;
+}
+
+function promptProperty({ description, placeholder }: PromptSpec): INodeProperties {
 	return {
 		displayName: 'Prompt',
 		name: 'prompt',
 		type: 'string',
 		typeOptions: { rows: 3 },
 		required: true,
+		default: '',
+		placeholder,
+		description,
+	};
+}
+
+/** A URL parameter of a media input: required unless it is an option. */
+export function urlProperty(displayName: string, name: string, placeholder: string, description: string, required = true): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		...(required ? { required } : {}),
 		default: '',
 		placeholder,
 		description,
@@ -33,12 +57,7 @@ const additionalBodyFieldsOption: INodeProperties = {
 		'JSON object merged into the request body, for a field ToMoviee added or this node does not know yet. It cannot override the fields the node sets from its own parameters and options (nor callback or params): such a key fails the item before any request, naming the parameter to use instead.',
 };
 
-/** Wait for Completion, Wait Method and the Options collection of a generation operation. */
-export function generationTail(own: INodeProperties[]): INodeProperties[] {
-	return submitOperationProperties([...own, additionalBodyFieldsOption]);
-}
-
-export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
+function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
@@ -53,7 +72,7 @@ export function validateInteger(field: string, label: string, value: unknown, mi
 	return number;
 }
 
-export function validatePrompt(value: unknown, maxLength?: number): string {
+function validatePrompt(value: unknown, maxLength?: number): string {
 	const prompt = validateText('prompt', 'Prompt', value);
 	if (maxLength !== undefined && prompt.length > maxLength) {
 		throw new InputError('prompt', `Prompt must be at most ${maxLength} characters, got ${prompt.length}`, 'Shorten the prompt.');
@@ -62,14 +81,10 @@ export function validatePrompt(value: unknown, maxLength?: number): string {
 }
 
 /** `prompt "a cat walking on a…"`: what a submit error names the item by. */
-export function promptLabel(prompt: string): string {
+function promptLabel(prompt: string): string {
 	const short = prompt.length > PROMPT_IN_LABEL ? `${prompt.slice(0, PROMPT_IN_LABEL)}…` : prompt;
 	return `prompt "${short}"`;
 }
-
-/** One generation task, as an operation's prepare reads it from one item. */
-/** Everything prepareGeneration needs for one item. */
-export type Generation = Omit<GenerationSpec, 'menu' | 'description'> & GenerationItem;
 
 const COMMON_PARAMETERS: Record<string, string> = {
 	callback: 'Callback URL',
@@ -95,66 +110,71 @@ function additionalFields(options: IDataObject, parameterOf: Record<string, stri
 	return extra;
 }
 
-/** The prepared item of a generation operation: the body with its extra fields, and the item plan. */
-export function prepareGeneration(itemIndex: number, batch: BatchFacts, options: IDataObject, generation: Generation): PreparedItem {
-	const extra = additionalFields(options, generation.parameterOf);
-	const body: IDataObject = {
-		...generation.fields,
-		...extra,
-		...commonSubmitFields(options, batch),
-	};
-	return {
-		request: {
-			kind: 'submit',
-			capability: generation.capability,
-			body,
-			label: generation.label,
-			wsidSent: false,
-		},
-		plan: {
-			itemIndex,
-			inputs: generation.inputs,
-			fileLabel: generation.fileLabel,
-			download: readDownloadSettings(options),
-		},
-		...readWaitTimes(options),
-	};
-}
-
-/** What a generation operation reads from one item: its body fields, echoed inputs and label. */
+/** What an operation reads from one item besides the prompt, which the factory reads and adds. */
 export interface GenerationItem {
+	/** The body fields after `prompt`. */
 	fields: IDataObject;
-	inputs: IDataObject;
-	label: string;
+	/** The inputs echoed in the output after `prompt`. */
+	inputs?: IDataObject;
+	/** What the item is about besides its prompt, e.g. `image https://…/a.jpg`, for the label. */
+	subject?: string;
 }
 
-interface GenerationSpec {
+export interface GenerationSpec {
+	resource: string;
+	operation: string;
 	capability: string;
 	fileLabel: string;
-	/**
-	 * Every body field the operation can set, with the parameter that sets it, whether this
-	 * item sets it or not: Additional Body Fields may not name them.
-	 */
-	parameterOf: Record<string, string>;
 	menu: Operation['menu'];
-	description: INodeProperties[];
+	prompt: PromptSpec;
+	/** The parameters after Prompt, in their UI order. */
+	properties?: INodeProperties[];
+	/** The operation's own entries of the Options collection. */
+	options?: INodeProperties[];
+	/**
+	 * Every body field the operation can set besides `prompt`, with the parameter that sets it,
+	 * whether this item sets it or not: Additional Body Fields may not name them.
+	 */
+	parameterOf?: Record<string, string>;
+	read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem;
 }
 
-/** A generation operation: the shared seam filled from its spec and its per-item reader. */
-export function generationOperation(
-	spec: GenerationSpec,
-	read: (this: IExecuteFunctions, itemIndex: number, options: IDataObject) => GenerationItem,
-): Operation {
+/**
+ * A generation operation: Prompt, its own parameters, then Wait for Completion, Wait Method and
+ * Options; each item's prompt read and checked first, then the operation's own fields.
+ */
+export function generationOperation(spec: GenerationSpec): Operation {
+	const parameterOf = { prompt: 'Prompt', ...spec.parameterOf };
+	const properties = [
+		promptProperty(spec.prompt),
+		...(spec.properties ?? []),
+		...submitOperationProperties([...(spec.options ?? []), additionalBodyFieldsOption]),
+	];
 	return {
 		menu: spec.menu,
-		description: spec.description,
+		description: updateDisplayOptions({ show: { resource: [spec.resource], operation: [spec.operation] } }, properties),
 		canParkForCallbacks: true,
 		prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
 			const options = readOptions(this, itemIndex);
-			return prepareGeneration(itemIndex, batch, options, {
-				...spec,
-				...read.call(this, itemIndex, options),
-			});
+			const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex), spec.prompt.maxLength);
+			const { fields, inputs, subject } = spec.read.call(this, itemIndex, options);
+			const body: IDataObject = {
+				prompt,
+				...fields,
+				...additionalFields(options, parameterOf),
+				...commonSubmitFields(options, batch),
+			};
+			const label = subject === undefined ? promptLabel(prompt) : `${subject} with ${promptLabel(prompt)}`;
+			return {
+				request: { kind: 'submit', capability: spec.capability, body, label, wsidSent: false },
+				plan: {
+					itemIndex,
+					inputs: { prompt, ...inputs },
+					fileLabel: spec.fileLabel,
+					download: readDownloadSettings(options),
+				},
+				...readWaitTimes(options),
+			};
 		},
 	};
 }

@@ -1,26 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { CONTROL_TYPES } from '../../../shared/helpers/controlTypes';
 import { validateChoice, validateMediaUrl, validateNumberInRange } from '../../../shared/helpers/validation';
-import {
-	type GenerationItem,
-	generationOperation,
-	generationTail,
-	isSet,
-	promptLabel,
-	promptProperty,
-	validateInteger,
-	validatePrompt,
-} from '../generation';
+import { generationOperation, isSet, urlProperty, validateInteger } from '../generation';
 
-const CAPABILITY = 'tm_reference_img2img';
 /** ToMoviee needs init_image in subject mode; the official client sends the reference image then. */
 const SUBJECT = '2';
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
 
 const PARAMETERS: Record<string, string> = {
-	prompt: 'Prompt',
 	reference_image: 'Reference Image URL',
 	control_type: 'Control Type',
 	control_intensity: 'Control Intensity',
@@ -40,19 +28,12 @@ const sizeProperty = (displayName: 'Width' | 'Height'): INodeProperties => ({
 });
 
 const properties: INodeProperties[] = [
-	promptProperty(
-		'What the new image shows: the reference, what to keep from it, then what to change or add',
-		'e.g. The same dancer in a neon-lit city street at night, keep the pose',
+	urlProperty(
+		'Reference Image URL',
+		'referenceImageUrl',
+		'https://example.com/reference.jpg',
+		'Public http(s) URL of the image whose edges, pose, subject or depth the new image follows',
 	),
-	{
-		displayName: 'Reference Image URL',
-		name: 'referenceImageUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://example.com/reference.jpg',
-		description: 'Public http(s) URL of the image whose edges, pose, subject or depth the new image follows',
-	},
 	{
 		displayName: 'Control Type',
 		name: 'controlType',
@@ -100,71 +81,69 @@ const properties: INodeProperties[] = [
 		default: 1,
 		description: 'How many images to make from this item, 1-4 (each is a result file)',
 	},
-	...generationTail([
-		{
-			displayName: 'Init Image URL',
-			name: 'initImageUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'https://example.com/start.jpg',
-			description: 'Image to start from (init_image). Control type Subject needs one: when empty, the reference image is sent.',
-		},
-	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['referenceToImage'] } }, properties);
-
-function read(this: IExecuteFunctions, itemIndex: number, options: IDataObject): GenerationItem {
-	const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex));
-	const referenceImageUrl = validateMediaUrl(
-		'referenceImageUrl',
-		'Reference Image URL',
-		this.getNodeParameter('referenceImageUrl', itemIndex),
-		IMAGE_EXTENSIONS,
-	);
-	const controlType = validateChoice('controlType', 'Control Type', this.getNodeParameter('controlType', itemIndex), CONTROL_TYPES);
-	const controlIntensity = validateNumberInRange(
-		'controlIntensity',
-		'Control Intensity',
-		this.getNodeParameter('controlIntensity', itemIndex),
-		0,
-		1,
-	);
-	const width = validateInteger('width', 'Width', this.getNodeParameter('width', itemIndex), 512, 2048);
-	const height = validateInteger('height', 'Height', this.getNodeParameter('height', itemIndex), 512, 2048);
-	const batchSize = validateInteger('batchSize', 'Batch Size', this.getNodeParameter('batchSize', itemIndex), 1, 4);
-	const initImage = isSet(options.initImageUrl)
-		? validateMediaUrl('initImageUrl', 'Init Image URL', options.initImageUrl, IMAGE_EXTENSIONS)
-		: controlType === SUBJECT
-			? referenceImageUrl
-			: undefined;
-	return {
-		fields: {
-			prompt,
-			reference_image: referenceImageUrl,
-			control_type: controlType,
-			control_intensity: controlIntensity,
-			width,
-			height,
-			batch_size: batchSize,
-			...(initImage !== undefined ? { init_image: initImage } : {}),
-		},
-		inputs: { prompt, referenceImageUrl, controlType },
-		label: `reference image ${referenceImageUrl} with ${promptLabel(prompt)}`,
-	};
-}
-
-export const referenceToImage = generationOperation(
-	{
-		capability: CAPABILITY,
-		fileLabel: 'image',
-		parameterOf: PARAMETERS,
-		menu: {
-			name: 'Reference to Image',
-			description: 'Make 1-4 new images that follow the edges, pose, subject or depth of a reference image',
-			action: 'Generate images from a reference image',
-		},
-		description,
+export const referenceToImage = generationOperation({
+	resource: 'image',
+	operation: 'referenceToImage',
+	capability: 'tm_reference_img2img',
+	fileLabel: 'image',
+	menu: {
+		name: 'Reference to Image',
+		description: 'Make 1-4 new images that follow the edges, pose, subject or depth of a reference image',
+		action: 'Generate images from a reference image',
 	},
-	read,
-);
+	prompt: {
+		description: 'What the new image shows: the reference, what to keep from it, then what to change or add',
+		placeholder: 'e.g. The same dancer in a neon-lit city street at night, keep the pose',
+	},
+	properties,
+	options: [
+		urlProperty(
+			'Init Image URL',
+			'initImageUrl',
+			'https://example.com/start.jpg',
+			'Image to start from (init_image). Control type Subject needs one: when empty, the reference image is sent.',
+			false,
+		),
+	],
+	parameterOf: PARAMETERS,
+	read(itemIndex, options) {
+		const referenceImageUrl = validateMediaUrl(
+			'referenceImageUrl',
+			'Reference Image URL',
+			this.getNodeParameter('referenceImageUrl', itemIndex),
+			IMAGE_EXTENSIONS,
+		);
+		const controlType = validateChoice('controlType', 'Control Type', this.getNodeParameter('controlType', itemIndex), CONTROL_TYPES);
+		const controlIntensity = validateNumberInRange(
+			'controlIntensity',
+			'Control Intensity',
+			this.getNodeParameter('controlIntensity', itemIndex),
+			0,
+			1,
+		);
+		const width = validateInteger('width', 'Width', this.getNodeParameter('width', itemIndex), 512, 2048);
+		const height = validateInteger('height', 'Height', this.getNodeParameter('height', itemIndex), 512, 2048);
+		const batchSize = validateInteger('batchSize', 'Batch Size', this.getNodeParameter('batchSize', itemIndex), 1, 4);
+		const initImage = isSet(options.initImageUrl)
+			? validateMediaUrl('initImageUrl', 'Init Image URL', options.initImageUrl, IMAGE_EXTENSIONS)
+			: controlType === SUBJECT
+				? referenceImageUrl
+				: undefined;
+		return {
+			fields: {
+				reference_image: referenceImageUrl,
+				control_type: controlType,
+				control_intensity: controlIntensity,
+				width,
+				height,
+				batch_size: batchSize,
+				...(initImage !== undefined ? { init_image: initImage } : {}),
+			},
+			inputs: { referenceImageUrl, controlType },
+			subject: `reference image ${referenceImageUrl}`,
+		};
+	},
+});
+

@@ -14,8 +14,8 @@ export const VIDEO_PROMPT_MAX = 1000;
 /** Image inputs of image to video and first/last frame (official skills). */
 export const FRAME_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
 
+/** The body fields of the options below, with the parameter that sets each (Prompt is added by generationOperation). */
 export const VIDEO_PARAMETERS: Record<string, string> = {
-	prompt: 'Prompt',
 	resolution: 'Resolution',
 	duration: 'Duration',
 	aspect_ratio: 'Aspect Ratio',
