@@ -10,6 +10,8 @@ const common = {
 };
 
 module.exports = {
+	// A loaded 2-core CI machine runs engine tests several times slower than an idle one.
+	testTimeout: 30_000,
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'engine', testMatch: ['<rootDir>/test/engine/**/*.test.ts'] },

@@ -15,7 +15,8 @@ async function submitOne(imageUrl = 'https://x.test/a.png'): Promise<string> {
 
 describe('Task > Get', () => {
 	it('returns the current state when not waiting', async () => {
-		const taskId = await submitOne();
+		// Long enough not to end between the two runs on a loaded machine.
+		const taskId = await submitOne('https://x.test/a.png?duration=30000');
 		const run = await runToMoviee(simulator, {
 			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false },
 		});
