@@ -5,18 +5,18 @@
  * simulator's callbacks resume it once every task has ended.
  *
  * The resume URLs point at a gate in front of n8n (WEBHOOK_URL), a plain TCP relay the restart
- * case closes while n8n restarts and opens once n8n answers /healthz/readiness, the way a load
- * balancer sends traffic only to a ready instance: n8n answers any request that arrives while
- * it is still migrating its database with 200 "n8n is starting up. Please wait", which no
- * sender can tell from a delivered callback. The simulator retries every other answer (404
- * while the routes are not registered, 500 while the start-up recovery touches parked
- * executions, connection errors).
+ * case closes while n8n stops and opens again once n8n has migrated its database: until then
+ * n8n answers any request with 200 "n8n is starting up. Please wait", which no sender can tell
+ * from a delivered callback (a load balancer that waits for /healthz/readiness avoids it). The
+ * simulator retries every other answer: connection errors, 404 while n8n's routes are not
+ * registered yet, 500 while its start-up recovery touches parked executions.
  *
  * The Timeout case is started first and checked last: n8n's wait tracker looks for due waits
  * only every 60 s, so its wait overlaps the other cases.
  *
  * TOMOVIEE_RESTART_RUNS=20 repeats the restart case 20 times in one run (it logs each run).
  */
+const fs = require('node:fs');
 const { createSimulator } = require('../simulator');
 const n8nLib = require('./lib/n8n');
 const { ACTION_TYPE, chain, credentialRef, splitOutNode, stagePackage } = require('./lib/fixtures');
@@ -76,6 +76,27 @@ function waitWorkflow({ name, webhookPath, timeout = 120, onError, waitMethod = 
 	return { name, nodes, connections: chain(nodes.map((node) => node.name)), settings: { executionOrder: 'v1' } };
 }
 
+/**
+ * Opens the gate as soon as n8n has migrated its database (it no longer answers "n8n is starting
+ * up"): from then on callbacks meet n8n's 404s (routes not registered yet) and its start-up
+ * recovery, but no 2xx that drops them. Resolves to the time it opened.
+ */
+async function openGateOnceMigrated() {
+	const deadline = Date.now() + 180_000;
+	while (Date.now() < deadline) {
+		try {
+			const response = await fetch(`${n8n.baseUrl}/webhook-waiting/0`, { method: 'POST', signal: AbortSignal.timeout(2_000) });
+			const text = await response.text();
+			if (!text.includes('n8n is starting up')) break;
+		} catch {
+			// not listening yet
+		}
+		await sleep(20);
+	}
+	gate.open();
+	return Date.now();
+}
+
 async function createActiveWorkflow(definition) {
 	const created = await client.rest('POST', '/workflows', definition);
 	await n8nLib.activateWorkflow(client, created.id);
@@ -116,7 +137,7 @@ const tasksSince = (from) => {
 };
 const statusCounts = (attempts) =>
 	attempts.reduce((counts, attempt) => {
-		const key = attempt.status ?? 'error';
+		const key = attempt.status ?? 'conn';
 		counts[key] = (counts[key] ?? 0) + 1;
 		return counts;
 	}, {});
@@ -361,22 +382,27 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 		'n8n restarted while waiting: the callback after the restart resumes the execution',
 		withLogTail(async () => {
 			const workflowId = await createActiveWorkflow(waitWorkflow({ name: 'cb restart', webhookPath: 'cb-restart' }));
-			// doubling back-off from 200 ms: 12 tries cover about 7 minutes
-			simulator.configure({ callbackRetries: 12 });
+			// a try every second (back-off 250 ms doubling to at most 1 s) for about 6 minutes: the
+			// tries after the gate opens meet n8n's 404 window (routes not registered yet) and its
+			// start-up recovery of parked executions (500), and must not stop before the resume
+			simulator.configure({ callbackRetries: 360, callbackBackoffMs: 250, callbackBackoffMaxMs: 1000 });
 			try {
 				for (let run = 1; run <= RESTART_RUNS; run++) {
 					const runStarted = Date.now();
+					const logFrom = fs.statSync(n8n.logFile).size;
 					const before = simulator.requests.length;
 					const callbacksBefore = simulator.callbacks.length;
 					await startRun('cb-restart', [`https://x.test/restart-${run}.png?duration=3000`]);
 					const waiting = await waitForStatus(workflowId, ['waiting', ...FINISHED]);
 					expect(waiting.status).toBe('waiting');
 					const [task] = tasksSince(before);
-					gate.close(); // no callback reaches n8n while it stops and starts
+					gate.close(); // no callback reaches n8n while it stops
 					const restartStarted = Date.now();
-					await n8n.restart(); // resolves once /healthz/readiness answers 200
+					await n8n.stop();
+					const opening = openGateOnceMigrated();
+					await n8n.restart(); // starts n8n again; resolves once /healthz/readiness answers 200
 					const restartMs = Date.now() - restartStarted;
-					gate.open();
+					const gateOpenedAt = await opening;
 					client = await n8nLib.login(n8n.baseUrl);
 					const done = await waitForStatus(workflowId, FINISHED, 420_000);
 					expect(done.id).toBe(waiting.id);
@@ -386,15 +412,21 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 					await callbacksSettled([task], 30_000);
 					const attempts = simulator.callbacks.slice(callbacksBefore);
 					expect(task.callbackState).toBe('delivered');
+					// one 2xx, the last try: n8n had accepted the resume when it was answered
+					expect(attempts.filter((attempt) => attempt.status >= 200 && attempt.status < 300)).toEqual([attempts.at(-1)]);
 					expect(attempts.at(-1).status).toBe(200);
+					const afterOpen = attempts.filter((attempt) => attempt.at > gateOpenedAt).map((attempt) => attempt.status ?? 'conn');
+					// n8n's own account of refused resumes (its start-up recovery had the execution)
+					const log = fs.readFileSync(n8n.logFile, 'utf8').slice(logFrom);
+					const refused = (log.match(/already being resumed by another process/g) ?? []).length;
 					console.log(
-						`restart run ${run}/${RESTART_RUNS}: success in ${Date.now() - runStarted} ms (restart ${restartMs} ms); callback tries ${JSON.stringify(
-							attempts.map((attempt) => attempt.status ?? 'conn'),
-						)}`,
+						`restart run ${run}/${RESTART_RUNS}: success in ${Date.now() - runStarted} ms (restart ${restartMs} ms); ${attempts.length} callback tries ${JSON.stringify(
+							statusCounts(attempts),
+						)}, after the gate opened: ${JSON.stringify(afterOpen)}; n8n logged ${refused} refused resume(s)`,
 					);
 				}
 			} finally {
-				simulator.configure({ callbackRetries: 4 });
+				simulator.configure({ callbackRetries: 4, callbackBackoffMs: 200, callbackBackoffMaxMs: 3_600_000 });
 			}
 		}),
 		Math.max(600_000, RESTART_RUNS * 300_000),

@@ -1,6 +1,7 @@
 'use strict';
 // Callback delivery: POST the finished task to the submit's callback URL, in the configured
-// body form, retrying non-2xx answers and connection errors with a short doubling backoff.
+// body form, retrying non-2xx answers and connection errors with a doubling backoff
+// (callbackBackoffMs, capped at callbackBackoffMaxMs).
 const http = require('http');
 const https = require('https');
 const { sleep } = require('./http-util');
@@ -92,7 +93,9 @@ async function deliverCallback(task, ctx) {
 			task.callbackState = 'delivered';
 			return;
 		}
-		if (attempt < tries) await sleep(200 * 2 ** (attempt - 1), ctx.timers);
+		if (attempt < tries) {
+			await sleep(Math.min(opts.callbackBackoffMaxMs, opts.callbackBackoffMs * 2 ** (attempt - 1)), ctx.timers);
+		}
 	}
 	ctx.stats.callbacksGivenUp++;
 	task.callbackState = 'failed';

@@ -55,6 +55,8 @@ const FLAGS = {
 	'--auth-failure': ['authFailure', String, 'TOMOVIEE_SIM_AUTH_FAILURE'],
 	'--callback-form': ['callbackForm', String, 'TOMOVIEE_SIM_CALLBACK_FORM'],
 	'--callback-retries': ['callbackRetries', num, 'TOMOVIEE_SIM_CALLBACK_RETRIES'],
+	'--callback-backoff': ['callbackBackoffMs', num, 'TOMOVIEE_SIM_CALLBACK_BACKOFF'],
+	'--callback-backoff-max': ['callbackBackoffMaxMs', num, 'TOMOVIEE_SIM_CALLBACK_BACKOFF_MAX'],
 	'--max-in-flight': ['maxInFlight', num, 'TOMOVIEE_SIM_MAX_IN_FLIGHT'],
 	'--retry-after': ['retryAfterSeconds', num, 'TOMOVIEE_SIM_RETRY_AFTER'],
 	'--fault-rate': ['faultRate', num, 'TOMOVIEE_SIM_FAULT_RATE'],

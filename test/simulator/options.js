@@ -32,6 +32,9 @@ const DEFAULTS = Object.freeze({
 	callbackForm: 'bare',
 	callbackRetries: 3,
 	callbackTimeoutMs: 5000,
+	// pause before try n+1: callbackBackoffMs * 2^(n-1), at most callbackBackoffMaxMs
+	callbackBackoffMs: 200,
+	callbackBackoffMaxMs: 3_600_000,
 	maxInFlight: Infinity,
 	retryAfterSeconds: 1,
 	faultRate: 0,
@@ -112,6 +115,10 @@ function mergeOptions(base, partial) {
 	if (!Number.isFinite(Number(out.resultUrlTtlSeconds)))
 		throw new Error('resultUrlTtlSeconds must be a number (negative: links already expired)');
 	out.resultUrlTtlSeconds = Number(out.resultUrlTtlSeconds);
+	for (const key of ['callbackBackoffMs', 'callbackBackoffMaxMs']) {
+		if (!(Number(out[key]) >= 0)) throw new Error(`${key} must be >= 0`);
+		out[key] = Number(out[key]);
+	}
 	if (!(Number(out.hugeBytes) >= 0)) throw new Error('hugeBytes must be >= 0');
 	out.hugeBytes = Math.floor(Number(out.hugeBytes));
 	if (out.publicUrl) out.publicUrl = String(out.publicUrl).replace(/\/+$/, '');
