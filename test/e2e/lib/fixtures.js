@@ -384,6 +384,7 @@ module.exports = {
 	signPath,
 	credentialRef,
 	splitOutNode,
+	webhookNode,
 	chain,
 	recognizeWorkflow,
 	submitWithCallbackWorkflow,
