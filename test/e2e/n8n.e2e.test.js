@@ -838,6 +838,18 @@ describe('ToMoviee Trigger with Verify With ToMoviee off, Include Raw on', () =>
 	);
 
 	test(
+		'the same task with another final status is another delivery: one execution per status',
+		withLogTail(async () => {
+			const body = { task_id: 'made-up-twice', progress: 100, reason: '', result: '', params: '' };
+			await postJson(trigger.signedUrl, { ...body, status: 4, progress: 0, reason: 'insufficient balance' });
+			await postJson(trigger.signedUrl, { ...body, status: 3 });
+			await postJson(trigger.signedUrl, { ...body, status: 3 });
+			const executions = await trigger.executionsFor('made-up-twice');
+			expect(executions.map((execution) => execution.json.status).sort()).toEqual(['failed', 'succeeded']);
+		}),
+	);
+
+	test(
 		'Include Raw with the signature copied into x-forwarded-uri, x-original-uri and referer by a proxy: no signature anywhere in the output',
 		withLogTail(async () => {
 			const id = await createTask('https://x.test/raw.png?duration=0');
