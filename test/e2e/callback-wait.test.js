@@ -129,11 +129,14 @@ async function waitForStatus(workflowId, statuses, timeoutMs = 60_000) {
 
 const submitsSince = (from) => simulator.requests.slice(from).filter((r) => r.path.endsWith('/tm_reference_img2mask'));
 const queriesSince = (from) => simulator.requests.slice(from).filter((r) => r.path === '/v1/open/pub/task').length;
-/** The simulator's tasks created by the submits since request `from`, in item order (by image URL). */
-const tasksSince = (from) => {
+/**
+ * The simulator's tasks created since request `from` for these image URLs, in their order (the
+ * item order): the pool sends submits concurrently, so the simulator may see them in any order.
+ */
+const tasksSince = (from, urls) => {
 	const since = simulator.requests[from]?.at ?? Date.now();
 	const created = [...simulator.tasks.values()].filter((task) => task.createdAt >= since);
-	return submitsSince(from).map((submit) => created.find((task) => task.init_image === submit.body.template_info[0].input_params.init_image));
+	return urls.map((url) => created.find((task) => task.init_image === url));
 };
 const statusCounts = (attempts) =>
 	attempts.reduce((counts, attempt) => {
@@ -194,7 +197,7 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 			expect(waiting.status).toBe('waiting');
 			timeoutCase.executionId = waiting.id;
 			timeoutCase.parkedAt = Date.now();
-			timeoutCase.tasks = tasksSince(timeoutCase.from);
+			timeoutCase.tasks = tasksSince(timeoutCase.from, timeoutCase.urls);
 			expect(timeoutCase.tasks.map((task) => task.init_image)).toEqual(timeoutCase.urls);
 		}),
 	);
@@ -272,7 +275,7 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 						expect(item.error).toBeUndefined();
 					}
 				});
-				const tasks = tasksSince(before);
+				const tasks = tasksSince(before, urls);
 				await callbacksSettled(tasks);
 				const attempts = simulator.callbacks.slice(callbacksBefore);
 				// every task called back; the call that completed the batch got its 2xx once n8n took the resume
@@ -330,7 +333,7 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 				await startRun('cb-together', urls);
 				const done = await waitForStatus(workflowId, FINISHED);
 				expect(done.status).toBe('success');
-				const tasks = tasksSince(before);
+				const tasks = tasksSince(before, urls);
 				await callbacksSettled(tasks);
 				await sleep(1000); // a second resume would have reported by now
 				const execution = await n8nLib.getExecution(client, done.id);
@@ -363,7 +366,7 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 			expect(done.status).toBe('success');
 			const execution = await n8nLib.getExecution(client, done.id);
 			const items = n8nLib.nodeOutputJson(execution, 'Recognize');
-			const tasks = tasksSince(before);
+			const tasks = tasksSince(before, urls);
 			expect(items.map((item) => [item.taskId, item.status])).toEqual(tasks.map((task) => [task.task_id, 'succeeded']));
 			await callbacksSettled(tasks);
 			// A parked execution resumes only through a callback n8n took (2xx) or its Timeout
@@ -392,10 +395,11 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 					const logFrom = fs.statSync(n8n.logFile).size;
 					const before = simulator.requests.length;
 					const callbacksBefore = simulator.callbacks.length;
-					await startRun('cb-restart', [`https://x.test/restart-${run}.png?duration=3000`]);
+					const imageUrl = `https://x.test/restart-${run}.png?duration=3000`;
+					await startRun('cb-restart', [imageUrl]);
 					const waiting = await waitForStatus(workflowId, ['waiting', ...FINISHED]);
 					expect(waiting.status).toBe('waiting');
-					const [task] = tasksSince(before);
+					const [task] = tasksSince(before, [imageUrl]);
 					gate.close(); // no callback reaches n8n while it stops
 					const restartStarted = Date.now();
 					await n8n.stop();
