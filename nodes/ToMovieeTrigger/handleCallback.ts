@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../shared/constants';
 import { BoundedCache } from '../shared/helpers/boundedCache';
@@ -13,7 +13,7 @@ import type { Task } from '../shared/helpers/taskResult';
 import { taskJson } from '../shared/results/itemBuilder';
 import { downloadTaskFiles } from '../shared/results/resultFiles';
 import { queryTask } from '../shared/transport/api';
-import type { TransportSettings } from '../shared/transport/request';
+import { credentialOf, type TransportSettings } from '../shared/transport/request';
 import { ToMovieeRequestFailure } from '../shared/transport/requestFailure';
 import { rawRequest } from './rawRequest';
 
@@ -45,9 +45,11 @@ function bodySize(context: IWebhookFunctions): number {
 	return raw?.length ?? JSON.stringify(context.getBodyData() ?? {}).length;
 }
 
-function transportFor(baseUrl: unknown): TransportSettings {
+function transportFor(context: IWebhookFunctions, credentials: ICredentialDataDecryptedObject): TransportSettings {
+	const { baseUrl } = credentials;
 	return {
 		baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL,
+		credential: credentialOf(context, credentials),
 		maxTries: readNumberOption({}, 'maxTries'),
 		requestTimeoutMs: readNumberOption({}, 'requestTimeout') * 1000,
 		limiter: new AdaptiveConcurrency(1),
@@ -79,7 +81,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const parsed = parseCallbackBody(this.getBodyData());
 	if (!parsed.ok) return refuse(this, 400, parsed.reason);
 	let task: Task = parsed.task;
-	const transport = transportFor(credentials.baseUrl);
+	const transport = transportFor(this, credentials);
 	if (readBooleanOption(options, 'verifyWithApi', 'Verify With ToMoviee', true)) {
 		try {
 			const known = await queryTask(this, parsed.task.taskId, transport);

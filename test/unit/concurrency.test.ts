@@ -1,4 +1,4 @@
-import { AdaptiveConcurrency, runPooled } from '../../nodes/shared/helpers/concurrency';
+import { AdaptiveConcurrency, START_WIDTH, runPooled } from '../../nodes/shared/helpers/concurrency';
 import { FIRST_LOOK_MS, nextPollDelayMs } from '../../nodes/shared/helpers/pollingSchedule';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -20,10 +20,35 @@ describe('polling schedule', () => {
 });
 
 describe('AdaptiveConcurrency', () => {
-	it('starts at the maximum, at least one', () => {
+	it('starts at 50 or the maximum if lower, at least one', () => {
+		expect(START_WIDTH).toBe(50);
 		expect(new AdaptiveConcurrency(8).limit).toBe(8);
 		expect(new AdaptiveConcurrency(2.9).limit).toBe(2);
 		expect(new AdaptiveConcurrency(0).limit).toBe(1);
+		expect(new AdaptiveConcurrency(200).limit).toBe(50);
+		expect(new AdaptiveConcurrency(200, 10).limit).toBe(10);
+	});
+
+	it('doubles after each full window of successes until the first 429, up to the maximum', () => {
+		const limit = new AdaptiveConcurrency(200);
+		for (let i = 0; i < 49; i++) limit.onSuccess();
+		expect(limit.limit).toBe(50);
+		limit.onSuccess();
+		expect(limit.limit).toBe(100);
+		for (let i = 0; i < 100; i++) limit.onSuccess();
+		expect(limit.limit).toBe(200);
+		for (let i = 0; i < 1000; i++) limit.onSuccess();
+		expect(limit.limit).toBe(200);
+	});
+
+	it('after a 429 it halves and then grows by one per window, not by doubling', () => {
+		const limit = new AdaptiveConcurrency(200);
+		limit.onThrottled(); // 25
+		expect(limit.limit).toBe(25);
+		for (let i = 0; i < 25; i++) limit.onSuccess();
+		expect(limit.limit).toBe(26);
+		for (let i = 0; i < 26; i++) limit.onSuccess();
+		expect(limit.limit).toBe(27);
 	});
 
 	it('halves on throttling and grows back after a window of successes', () => {

@@ -74,7 +74,7 @@ describe('number options: one table for the UI default and the parser fallback',
 	it('has the documented defaults', () => {
 		expect(NAMES.map((name) => [name, readNumberOption({}, name)])).toEqual(
 			expect.arrayContaining([
-				['maxConcurrency', 50],
+				['maxConcurrency', 200],
 				['maxTries', 4],
 				['pollInterval', 5],
 				['requestTimeout', 30],
@@ -99,7 +99,7 @@ describe('readNumberOption: ranges', () => {
 	});
 
 	it('names the option in the message', () => {
-		expect(() => readNumberOption({ maxConcurrency: 0 }, 'maxConcurrency')).toThrow('Max Concurrency must be between 1 and 200, got "0"');
+		expect(() => readNumberOption({ maxConcurrency: 0 }, 'maxConcurrency')).toThrow('Max Concurrency must be between 1 and 1000, got "0"');
 	});
 
 	it('rounds counts down and keeps fractions of the poll interval', () => {

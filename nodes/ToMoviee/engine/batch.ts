@@ -6,7 +6,7 @@ import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import { finishItems } from '../../shared/results/finishItems';
 import { judged, type ItemPlan, type Outcome } from '../../shared/results/itemBuilder';
 import type { ItemError } from '../../shared/transport/errors';
-import type { TransportSettings } from '../../shared/transport/request';
+import { credentialOf, type TransportSettings } from '../../shared/transport/request';
 import type { Operation, PreparedItem } from '../actions/operation';
 import { lookOnce, parkBatch, resumeUrlOf } from './park';
 import { pollUntilEnded } from './poll';
@@ -64,9 +64,11 @@ class BatchResults {
 	}
 }
 
-function transportFor(context: IExecuteFunctions, settings: BatchSettings, baseUrl: unknown): TransportSettings {
+function transportFor(context: IExecuteFunctions, settings: BatchSettings, credentials: ICredentialDataDecryptedObject): TransportSettings {
+	const { baseUrl } = credentials;
 	return {
 		baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL,
+		credential: credentialOf(context, credentials),
 		maxTries: settings.maxTries,
 		requestTimeoutMs: settings.requestTimeoutMs,
 		limiter: new AdaptiveConcurrency(settings.maxConcurrency),
@@ -105,7 +107,7 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 	if (count === 0) return [[]];
 	const settings = readBatchSettings(this, operation, count);
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const transport = transportFor(this, settings, credentials.baseUrl);
+	const transport = transportFor(this, settings, credentials);
 	const stop = new AbortController();
 	transport.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 	const memory = new SubmittedTasks(this, settings.remembersTasks);

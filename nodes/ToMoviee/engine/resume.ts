@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../shared/constants';
 import { BoundedCache } from '../../shared/helpers/boundedCache';
@@ -9,7 +9,7 @@ import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import { finishItems } from '../../shared/results/finishItems';
 import type { Outcome } from '../../shared/results/itemBuilder';
 import { queryTask } from '../../shared/transport/api';
-import type { TransportSettings } from '../../shared/transport/request';
+import { credentialOf, type TransportSettings } from '../../shared/transport/request';
 import { knownOutcome, readParkedBatch, type ParkedBatch } from './parkedBatch';
 
 const OK = { code: 0, msg: 'ok' };
@@ -49,9 +49,11 @@ function answer(context: IWebhookFunctions, status: number, msg: string): IWebho
 	return { noWebhookResponse: true };
 }
 
-function transportOf(batch: ParkedBatch, baseUrl: unknown): TransportSettings {
+function transportOf(context: IWebhookFunctions, batch: ParkedBatch, credentials: ICredentialDataDecryptedObject): TransportSettings {
+	const { baseUrl } = credentials;
 	return {
 		baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL,
+		credential: credentialOf(context, credentials),
 		maxTries: batch.maxTries,
 		requestTimeoutMs: batch.requestTimeoutMs,
 		limiter: new AdaptiveConcurrency(batch.maxConcurrency),
@@ -99,7 +101,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		return { webhookResponse: OK };
 	}
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const transport = transportOf(batch, credentials.baseUrl);
+	const transport = transportOf(this, batch, credentials);
 	const outcomes = new Map<number, Outcome>();
 	const order = [...batch.items.keys()];
 	const checkOrder = [...order.slice(reportedIndex), ...order.slice(0, reportedIndex)];

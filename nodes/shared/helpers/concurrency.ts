@@ -1,8 +1,12 @@
+/** Requests in flight at the start of a batch, when Max Concurrency allows as many. */
+export const START_WIDTH = 50;
+
 /**
- * How many requests may be in flight, and the slots to hold while one is. The limit halves
- * when ToMoviee answers 429 and grows back by one after a full window of successes (additive
- * increase, multiplicative decrease). 429s for requests sent before the last decrease belong to
- * the same congestion episode, so a burst of them halves the limit once, not down to one.
+ * How many requests may be in flight, and the slots to hold while one is. The pool starts at
+ * `start` (at most `max`) and, while ToMoviee has never answered 429, doubles after a full window
+ * of successes (slow start) up to `max`. A 429 halves it; from then on it grows back by one per
+ * window (additive increase, multiplicative decrease). 429s for requests sent before the last
+ * decrease belong to the same congestion episode, so a burst of them halves the limit once.
  * A slot is held for one HTTP attempt only: a retry's back-off holds none.
  */
 export class AdaptiveConcurrency {
@@ -20,8 +24,11 @@ export class AdaptiveConcurrency {
 
 	throttleEvents = 0;
 
-	constructor(readonly max: number) {
-		this.current = Math.max(1, Math.floor(max));
+	readonly max: number;
+
+	constructor(max: number, start = START_WIDTH) {
+		this.max = Math.max(1, Math.floor(max));
+		this.current = Math.max(1, Math.min(this.max, Math.floor(start)));
 	}
 
 	get limit(): number {
@@ -54,7 +61,7 @@ export class AdaptiveConcurrency {
 		if (this.current >= this.max) return;
 		this.successesSinceChange++;
 		if (this.successesSinceChange >= this.current) {
-			this.current++;
+			this.current = this.throttleEvents === 0 ? Math.min(this.max, this.current * 2) : this.current + 1;
 			this.successesSinceChange = 0;
 			this.handOver();
 		}

@@ -16,12 +16,12 @@ interface NumberOptionDefinition {
 export const NUMBER_OPTIONS = {
 	maxConcurrency: {
 		displayName: 'Max Concurrency',
-		default: 50,
+		default: 200,
 		min: 1,
-		max: 200,
+		max: 1000,
 		integer: true,
 		description:
-			'How many requests may be in flight at once for the whole batch (read from the first item). Halves by itself when ToMoviee answers 429.',
+			'The most requests in flight at once for the whole batch (read from the first item). The node starts with 50 (or this value if lower), doubles while ToMoviee keeps up, and halves when ToMoviee answers 429.',
 	},
 	maxTries: {
 		displayName: 'Max Tries',

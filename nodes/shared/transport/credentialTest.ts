@@ -4,6 +4,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 type LegacyRequest = ICredentialTestFunctions['helpers']['request'];
 
 import { DEFAULT_BASE_URL, TASK_QUERY_PATH } from '../constants';
+import { authHeaders, keyPairOf } from '../helpers/authHeaders';
 import { credentialVerdict } from '../helpers/credentialVerdict';
 import { describeNetworkCode, joinUrl, networkCodeOf } from './request';
 
@@ -16,20 +17,16 @@ const PROBE_TASK_ID = 'tm_credential_check-0-000000000000000000000000';
  */
 export async function probeCredential(request: LegacyRequest, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const appKey = typeof data.appKey === 'string' ? data.appKey.trim() : '';
-	const appSecret = typeof data.appSecret === 'string' ? data.appSecret : '';
+	const keyPair = keyPairOf(data);
 	const baseUrl = typeof data.baseUrl === 'string' && data.baseUrl !== '' ? data.baseUrl : DEFAULT_BASE_URL;
-	if (appKey === '' || appSecret === '') return { status: 'Error', message: 'Enter both the app key and the app secret' };
+	if (keyPair.appKey === '' || keyPair.appSecret === '') return { status: 'Error', message: 'Enter both the app key and the app secret' };
 	try {
 		const response = (await request({
 			method: 'POST',
 			uri: joinUrl(baseUrl, TASK_QUERY_PATH),
 			body: { task_id: PROBE_TASK_ID },
 			json: true,
-			headers: {
-				Authorization: `Basic ${Buffer.from(`${appKey}:${appSecret}`).toString('base64')}`,
-				'X-App-Key': appKey,
-			},
+			headers: authHeaders(keyPair),
 			resolveWithFullResponse: true,
 			simple: false,
 			followRedirect: false,

@@ -1,4 +1,11 @@
-import type { IDataObject, IExecuteFunctions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IN8nHttpFullResponse,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../constants';
 import type { AdaptiveConcurrency } from '../helpers/concurrency';
@@ -15,6 +22,18 @@ export interface TransportSettings {
 	limiter: AdaptiveConcurrency;
 	retryAmbiguousSubmits: boolean;
 	signal?: AbortSignal;
+	/** The credential as read once for the batch (see `credentialOf`). */
+	credential?: ICredentialsDecrypted;
+}
+
+/**
+ * The node's credential, read once per batch: n8n's request helper then applies it to each
+ * request (its `authenticate`, proxy and TLS rules as always) without loading and decrypting it
+ * from the database again for every request.
+ */
+export function credentialOf(context: RequestContext, data: ICredentialDataDecryptedObject): ICredentialsDecrypted {
+	const details = context.getNode().credentials?.[CREDENTIAL_NAME];
+	return { id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_NAME, data };
 }
 
 export interface ToMovieeCall {
@@ -145,7 +164,7 @@ export async function callToMoviee(context: RequestContext, call: ToMovieeCall, 
 				disableFollowRedirect: true,
 				timeout: settings.requestTimeoutMs,
 				abortSignal: signal,
-			})) as IN8nHttpFullResponse;
+			}, settings.credential ? { credentialsDecrypted: settings.credential } : undefined)) as IN8nHttpFullResponse;
 		} catch (error) {
 			limiter.release();
 			failure = networkFailure(error, settings.baseUrl, attempt, signal);
