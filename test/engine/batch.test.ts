@@ -37,6 +37,22 @@ describe('batches', () => {
 		expect(apiRequests(simulator, 'query').length).toBeLessThanOrEqual(50 * 6);
 	});
 
+	it('Poll over 60 tasks of 1-2 s: the first tasks tell how long tasks take, so most others need one look', async () => {
+		simulator.configure({ taskDurationMs: [1000, 2000] });
+		const images = urls(60);
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 1, timeout: 60 }),
+			items: imagesItems(images),
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.status)).toEqual(Array(60).fill('succeeded'));
+		const queries = apiRequests(simulator, 'query');
+		// every task was looked at
+		for (const item of run.items) expect(queries.filter((query) => query.body.task_id === item.json.taskId).length).toBeGreaterThanOrEqual(1);
+		// per-task polling from a 1 s first look would need at least 2 looks for every task
+		expect(queries.length).toBeLessThanOrEqual(60 * 1.5);
+	});
+
 	it('keeps at most maxConcurrency requests in flight', async () => {
 		simulator.configure({ latencyMs: 40 });
 		const run = await runToMoviee(simulator, {

@@ -9,7 +9,7 @@ import type { ItemError } from '../../shared/transport/errors';
 import { credentialOf, type TransportSettings } from '../../shared/transport/request';
 import type { Operation, PreparedItem } from '../actions/operation';
 import { lookOnce, parkBatch, resumeUrlOf } from './park';
-import { pollUntilEnded } from './poll';
+import { BatchWatch } from './poll';
 import { inputErrorToNodeError, readBatchSettings, type BatchSettings } from './settings';
 import { isStarted, startItem, type StartedItem } from './startTasks';
 import { SubmittedTasks } from './submittedTasks';
@@ -118,13 +118,18 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 	const started: StartedItem[] = [];
 	const waits: Array<Promise<void>> = [];
 	const deps = { operation, transport, memory, waited: settings.waitForCompletion };
-	await runPooled(ready.length, transport.limiter.max, async (index) => {
-		const item = await startItem(this, ready[index], deps);
-		if (!isStarted(item)) return results.record(item.plan, { task: item.task, failure: item.failure });
-		if (polls) waits.push(pollUntilEnded(this, item, transport, stop.signal).then((outcome) => results.record(item.plan, outcome)));
-		else if (settings.parksForCallbacks) started.push(item);
-		else results.record(item.plan, { task: item.task });
-	}, () => results.stopping);
+	const watch = polls ? new BatchWatch(this, transport, stop.signal) : undefined;
+	try {
+		await runPooled(ready.length, transport.limiter.max, async (index) => {
+			const item = await startItem(this, ready[index], deps);
+			if (!isStarted(item)) return results.record(item.plan, { task: item.task, failure: item.failure });
+			if (watch) waits.push(watch.watch(item).then((outcome) => results.record(item.plan, outcome)));
+			else if (settings.parksForCallbacks) started.push(item);
+			else results.record(item.plan, { task: item.task });
+		}, () => results.stopping);
+	} finally {
+		await watch?.close();
+	}
 	await Promise.all(waits);
 	results.throwIfFailed();
 

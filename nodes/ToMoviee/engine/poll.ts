@@ -1,8 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { MinHeap } from '../../shared/helpers/minHeap';
 import { pause } from '../../shared/helpers/pause';
-import { nextPollDelayMs } from '../../shared/helpers/pollingSchedule';
+import { estimatedEndAt, nextPollDelayMs, type ProgressLook } from '../../shared/helpers/pollingSchedule';
+import type { Task } from '../../shared/helpers/taskResult';
 import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import type { Outcome } from '../../shared/results/itemBuilder';
 import { queryTask } from '../../shared/transport/api';
@@ -10,15 +12,40 @@ import { toNodeError } from '../../shared/transport/errors';
 import type { TransportSettings } from '../../shared/transport/request';
 import type { StartedItem } from './startTasks';
 
-function timedOut(context: IExecuteFunctions, item: StartedItem, lastFailure: string | undefined): Outcome {
-	const { task, plan, prepared } = item;
-	const seconds = Math.round(prepared.timeoutMs / 1000);
-	const lastLook = lastFailure ? ` The last status look-up failed: ${lastFailure}.` : '';
+/** How many of the first tasks are looked at on their own schedule, to learn how long tasks take. */
+export const SENTINELS = 10;
+/** Never two looks at a task closer together than this, whatever its progress promises. */
+const MIN_LOOK_GAP_MS = 250;
+/** Longest idle sleep while items may still come. */
+const IDLE_MS = 1000;
+
+interface Watched {
+	item: StartedItem;
+	task: Task;
+	acceptedAt: number;
+	deadline: number;
+	/** Looks tried, answered or not. */
+	looks: number;
+	looking: boolean;
+	/** Which heap entry is current (older entries are skipped). */
+	version: number;
+	lastTriedAt?: number;
+	latest?: ProgressLook;
+	previous?: ProgressLook;
+	estimatedEndAt?: number;
+	lastFailure?: string;
+	settle: (outcome: Outcome) => void;
+}
+
+function timedOut(context: IExecuteFunctions, watched: Watched): Outcome {
+	const { task, item } = watched;
+	const seconds = Math.round(item.prepared.timeoutMs / 1000);
+	const lastLook = watched.lastFailure ? ` The last status look-up failed: ${watched.lastFailure}.` : '';
 	const error = new NodeOperationError(
 		context.getNode(),
-		`ToMoviee task ${task.taskId} was still ${task.status} when the ${seconds} s timeout passed [item ${plan.itemIndex}]`,
+		`ToMoviee task ${task.taskId} was still ${task.status} when the ${seconds} s timeout passed [item ${item.plan.itemIndex}]`,
 		{
-			itemIndex: plan.itemIndex,
+			itemIndex: item.plan.itemIndex,
 			description: `The task may still finish: look it up later with Task > Get, receive it with a ToMoviee Trigger, or raise the Timeout option.${lastLook}`,
 		},
 	);
@@ -26,40 +53,225 @@ function timedOut(context: IExecuteFunctions, item: StartedItem, lastFailure: st
 }
 
 /**
- * Looks at one task until it ends: a quick first look, then backing off to the Poll Interval.
- * A look-up that fails (after its own tries) is tried again at the next poll, so an outage
- * shorter than the Timeout loses nothing; only the Timeout or Stop end the wait.
+ * The Poll wait method for a whole batch. The node outputs once every task has ended, so a look
+ * at a task before it can have ended is wasted. The first few tasks (sentinels) are looked at
+ * on the usual schedule: a quick first look, then backing off to the Poll Interval, sooner when
+ * their progress says they are about to end. They tell how long this batch's tasks take; every
+ * other task gets its first look once that time has passed since ToMoviee accepted it, and, if
+ * it is still running, its next look when its progress says it ends (at most a Poll Interval
+ * later). A task is also looked at when its Timeout comes. Looks start while later items are
+ * still being submitted; a failed look is tried again later: only the Timeout or Stop end the wait.
  */
-export async function pollUntilEnded(
-	context: IExecuteFunctions,
-	item: StartedItem,
-	transport: TransportSettings,
-	stopSignal: AbortSignal,
-): Promise<Outcome> {
-	const { pollIntervalMs, timeoutMs } = item.prepared;
-	const deadline = Date.now() + timeoutMs;
-	let { task } = item;
-	let looks = 0;
-	let lastFailure: string | undefined;
-	while (!isFinalStatus(task.statusCode)) {
-		const now = Date.now();
-		if (now >= deadline) return timedOut(context, { ...item, task }, lastFailure);
-		if (await pause(Math.min(nextPollDelayMs(looks, pollIntervalMs), deadline - now), stopSignal)) {
-			const error = toNodeError(context.getNode(), new Error('The execution was stopped'), {
-				itemIndex: item.plan.itemIndex,
-				action: 'waiting for the task',
-				taskId: task.taskId,
-			});
-			return { task, failure: { error } };
-		}
-		looks++;
-		try {
-			task = await queryTask(context, task.taskId, transport);
-			lastFailure = undefined;
-		} catch (error) {
-			if (stopSignal.aborted) continue;
-			lastFailure = toNodeError(context.getNode(), error, { itemIndex: item.plan.itemIndex, action: 'looking up the task', taskId: task.taskId }).message;
+export class BatchWatch {
+	private readonly running = new Set<Watched>();
+
+	private readonly sentinels: Watched[] = [];
+
+	/** Tasks not looked at yet (but sentinels), in the order ToMoviee accepted them. */
+	private readonly fresh: Watched[] = [];
+
+	private freshHead = 0;
+
+	/** Tasks looked at and still running, by when to look again. */
+	private readonly again = new MinHeap<{ watched: Watched; version: number }>();
+
+	/** Every task by its Timeout. */
+	private readonly deadlines = new MinHeap<Watched>();
+
+	private closed = false;
+
+	private wake: AbortController | undefined;
+
+	private sleepingUntil = 0;
+
+	private driving: Promise<void> | undefined;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly transport: TransportSettings,
+		private readonly stopSignal: AbortSignal,
+		private readonly sentinelCount = SENTINELS,
+	) {}
+
+	/** Watches an accepted item's task until it ends, times out or the execution stops. */
+	async watch(item: StartedItem): Promise<Outcome> {
+		if (isFinalStatus(item.task.statusCode)) return { task: item.task };
+		return await new Promise<Outcome>((settle) => {
+			const now = Date.now();
+			const watched: Watched = {
+				item,
+				task: item.task,
+				acceptedAt: now,
+				deadline: now + item.prepared.timeoutMs,
+				looks: 0,
+				looking: false,
+				version: 0,
+				settle,
+			};
+			this.running.add(watched);
+			// Stopped already (a submit answered after Stop, or after the first failure): no look.
+			if (this.stopSignal.aborted) return this.settleAllStopped();
+			this.deadlines.push(watched.deadline, watched);
+			if (this.sentinels.length < this.sentinelCount) this.sentinels.push(watched);
+			else this.fresh.push(watched);
+			this.pokeIfBefore(Math.min(watched.deadline, this.sentinels.includes(watched) ? this.nextLookAt(watched) : Infinity));
+			this.driving ??= this.drive();
+		});
+	}
+
+	/** No more items will come: resolves once every watched item has its outcome. */
+	async close(): Promise<void> {
+		this.closed = true;
+		this.wake?.abort();
+		await this.driving;
+	}
+
+	private pokeIfBefore(at: number): void {
+		if (at < this.sleepingUntil) this.wake?.abort();
+	}
+
+	private async drive(): Promise<void> {
+		while (!(this.closed && this.running.size === 0)) {
+			if (this.stopSignal.aborted) return this.settleAllStopped();
+			const now = Date.now();
+			const { due, nextAt } = this.dueLooks(now);
+			for (const watched of due) void this.look(watched);
+			await this.sleep(Math.max(1, Math.min(nextAt, now + IDLE_MS) - now));
 		}
 	}
-	return { task };
+
+	/** How long this batch's tasks take, as far as the sentinels tell by `now` (at least). */
+	private knownDurationMs(now: number): number {
+		let longest = 0;
+		for (const sentinel of this.sentinels) {
+			const endsAt = this.running.has(sentinel) ? Math.max(now, sentinel.estimatedEndAt ?? 0) : (sentinel.lastTriedAt ?? now);
+			longest = Math.max(longest, endsAt - sentinel.acceptedAt);
+		}
+		return longest;
+	}
+
+	private dueLooks(now: number): { due: Watched[]; nextAt: number } {
+		const due: Watched[] = [];
+		let nextAt = Number.POSITIVE_INFINITY;
+		const take = (watched: Watched) => {
+			if (!this.running.has(watched) || watched.looking) return;
+			watched.looking = true;
+			due.push(watched);
+		};
+		for (const sentinel of this.sentinels) {
+			if (!this.running.has(sentinel) || sentinel.looking) continue;
+			const at = Math.min(this.nextLookAt(sentinel), sentinel.deadline);
+			if (at <= now) take(sentinel);
+			else nextAt = Math.min(nextAt, at);
+		}
+		const durationMs = this.knownDurationMs(now);
+		while (this.freshHead < this.fresh.length) {
+			const head = this.fresh[this.freshHead];
+			if (!this.running.has(head) || head.lastTriedAt !== undefined) {
+				this.freshHead++;
+				continue;
+			}
+			const at = head.acceptedAt + durationMs;
+			if (at > now) {
+				nextAt = Math.min(nextAt, at);
+				break;
+			}
+			take(head);
+			this.freshHead++;
+		}
+		if (this.freshHead > 1024 && this.freshHead * 2 > this.fresh.length) {
+			this.fresh.splice(0, this.freshHead);
+			this.freshHead = 0;
+		}
+		while (this.again.peekKey() <= now) {
+			const entry = this.again.pop();
+			if (entry && entry.version === entry.watched.version) take(entry.watched);
+		}
+		nextAt = Math.min(nextAt, this.again.peekKey());
+		while (this.deadlines.peekKey() <= now) {
+			const watched = this.deadlines.pop();
+			if (watched) take(watched);
+		}
+		return { due, nextAt: Math.min(nextAt, this.deadlines.peekKey()) };
+	}
+
+	private nextLookAt(watched: Watched): number {
+		const since = watched.lastTriedAt ?? watched.acceptedAt;
+		const scheduled = since + nextPollDelayMs(watched.looks, watched.item.prepared.pollIntervalMs);
+		const promised = watched.estimatedEndAt;
+		return promised !== undefined && promised < scheduled ? Math.max(promised, since + MIN_LOOK_GAP_MS) : scheduled;
+	}
+
+	private async look(watched: Watched): Promise<void> {
+		watched.lastTriedAt = Date.now();
+		watched.looks++;
+		try {
+			watched.task = await queryTask(this.context, watched.task.taskId, this.transport);
+			watched.lastFailure = undefined;
+		} catch (error) {
+			if (this.stopSignal.aborted) return;
+			const { itemIndex } = watched.item.plan;
+			watched.lastFailure = toNodeError(this.context.getNode(), error, { itemIndex, action: 'looking up the task', taskId: watched.task.taskId }).message;
+		} finally {
+			watched.looking = false;
+		}
+		if (!this.running.has(watched)) return;
+		const now = Date.now();
+		if (isFinalStatus(watched.task.statusCode)) return this.finish(watched, { task: watched.task });
+		if (now >= watched.deadline) return this.finish(watched, timedOut(this.context, watched));
+		if (!watched.lastFailure) {
+			const latest = { at: now, progress: watched.task.progress };
+			watched.estimatedEndAt = estimatedEndAt(watched.acceptedAt, watched.latest, latest);
+			watched.previous = watched.latest;
+			watched.latest = latest;
+		}
+		const isSentinel = this.sentinels.includes(watched);
+		const at = isSentinel ? this.nextLookAt(watched) : this.nextLookAfterFirst(watched);
+		if (!isSentinel) this.again.push(at, { watched, version: ++watched.version });
+		// A sentinel's answer also moves when the other tasks are due.
+		this.pokeIfBefore(isSentinel ? now : at);
+	}
+
+	/** A task past its first look: one Poll Interval later, or when its progress says it ends if sooner. */
+	private nextLookAfterFirst(watched: Watched): number {
+		const since = watched.lastTriedAt ?? Date.now();
+		const scheduled = since + watched.item.prepared.pollIntervalMs;
+		const promised = watched.estimatedEndAt;
+		return promised !== undefined && promised < scheduled ? Math.max(promised, since + MIN_LOOK_GAP_MS) : scheduled;
+	}
+
+	private finish(watched: Watched, outcome: Outcome): void {
+		if (!this.running.delete(watched)) return;
+		watched.version++;
+		watched.settle(outcome);
+		// The driver cares when the batch is done, or when a sentinel's end sets the others' looks.
+		if (this.running.size === 0 || this.sentinels.includes(watched)) this.wake?.abort();
+	}
+
+	private settleAllStopped(): void {
+		for (const watched of [...this.running]) {
+			const error = toNodeError(this.context.getNode(), new Error('The execution was stopped'), {
+				itemIndex: watched.item.plan.itemIndex,
+				action: 'waiting for the task',
+				taskId: watched.task.taskId,
+			});
+			this.finish(watched, { task: watched.task, failure: { error } });
+		}
+	}
+
+	/** Sleeps until `ms` have passed, something needs an earlier look, or the execution stops. */
+	private async sleep(ms: number): Promise<void> {
+		const wake = new AbortController();
+		const onStop = () => wake.abort();
+		this.stopSignal.addEventListener('abort', onStop, { once: true });
+		this.wake = wake;
+		this.sleepingUntil = Date.now() + ms;
+		try {
+			await pause(ms, wake.signal);
+		} finally {
+			this.stopSignal.removeEventListener('abort', onStop);
+			this.wake = undefined;
+			this.sleepingUntil = 0;
+		}
+	}
 }

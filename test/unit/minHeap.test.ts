@@ -1,0 +1,55 @@
+import { MinHeap } from '../../nodes/shared/helpers/minHeap';
+import { estimatedEndAt } from '../../nodes/shared/helpers/pollingSchedule';
+
+describe('MinHeap', () => {
+	it('pops values by ascending key, whatever the push order', () => {
+		const heap = new MinHeap<string>();
+		const keys = [5, 1, 9, 3, 3, 7, 0, 8, 2, 6, 4];
+		for (const key of keys) heap.push(key, `v${key}`);
+		expect(heap.size).toBe(keys.length);
+		expect(heap.peekKey()).toBe(0);
+		const popped: string[] = [];
+		while (heap.size > 0) popped.push(heap.pop() as string);
+		expect(popped).toEqual([...keys].sort((a, b) => a - b).map((key) => `v${key}`));
+	});
+
+	it('is empty with an infinite key and pops undefined', () => {
+		const heap = new MinHeap<number>();
+		expect(heap.peekKey()).toBe(Number.POSITIVE_INFINITY);
+		expect(heap.pop()).toBeUndefined();
+	});
+
+	it('keeps order over 10 000 random keys', () => {
+		const heap = new MinHeap<number>();
+		for (let i = 0; i < 10_000; i++) heap.push((i * 7919) % 10_007, i);
+		let last = -1;
+		while (heap.size > 0) {
+			const key = heap.peekKey();
+			heap.pop();
+			expect(key).toBeGreaterThanOrEqual(last);
+			last = key;
+		}
+	});
+});
+
+describe('estimatedEndAt', () => {
+	it('uses the rate between two looks', () => {
+		// 20 % at 1 s, 60 % at 3 s: 20 % a second, 40 % left -> 2 s more
+		expect(estimatedEndAt(0, { at: 1000, progress: 20 }, { at: 3000, progress: 60 })).toBe(5000);
+	});
+
+	it('after one look, the rate since the task was accepted (errs late after a queue)', () => {
+		expect(estimatedEndAt(0, undefined, { at: 2000, progress: 50 })).toBe(4000);
+		expect(estimatedEndAt(1000, undefined, { at: 2000, progress: 25 })).toBe(5000);
+	});
+
+	it('falls back to the one-look rate when progress did not move', () => {
+		expect(estimatedEndAt(0, { at: 1000, progress: 50 }, { at: 2000, progress: 50 })).toBe(4000);
+	});
+
+	it('gives nothing without progress to go by', () => {
+		expect(estimatedEndAt(0, undefined, { at: 1000, progress: 0 })).toBeUndefined();
+		expect(estimatedEndAt(0, undefined, { at: 1000, progress: 100 })).toBeUndefined();
+		expect(estimatedEndAt(1000, undefined, { at: 1000, progress: 50 })).toBeUndefined();
+	});
+});
