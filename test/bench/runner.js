@@ -102,6 +102,9 @@ function summarize(spec, run) {
 		statuses[s] = (statuses[s] ?? 0) + 1;
 	}
 	const firstError = out.find((item) => item.json?.error !== undefined)?.json?.error;
+	// Submits that got no definite answer are not sent again by default (the task may exist and
+	// be billed); the item's error says so. Not lost: reported.
+	const ambiguousNotResent = out.filter((item) => /may have created \(and billed\) a task/.test(String(item.json?.error ?? ''))).length;
 	return {
 		outputItems: out.length,
 		succeeded,
@@ -112,6 +115,7 @@ function summarize(spec, run) {
 		statuses,
 		nodeError: run.error ? String(run.error.message ?? run.error).slice(0, 200) : undefined,
 		firstItemError: firstError === undefined ? undefined : String(firstError).slice(0, 200),
+		ambiguousNotResent,
 		runStatus: run.status,
 	};
 }

@@ -58,6 +58,42 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 		expect(run.execution.runs).toHaveLength(2);
 	});
 
+	it('20 tasks: every callback that leaves tasks open is answered at once, and the batch costs 2 look-ups per task', async () => {
+		const images = Array.from({ length: 20 }, (_, i) => `https://x.test/many-${i}.png?duration=${300 + 40 * i}`);
+		const queriesBefore = apiRequests(simulator, 'query').length;
+		const run = await runWorkflow({
+			...toMovieeHarness(simulator),
+			baseUrl: server.url,
+			items: imagesItems(images),
+			node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+		});
+		expect(run.status).toBe('waiting');
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		expect(done.items.map((item) => item.json.status)).toEqual(Array(20).fill('succeeded'));
+		expect(run.execution.deliveries.filter((delivery) => delivery.resumed)).toHaveLength(1);
+		// one look at each task before parking, one to confirm each reported end
+		expect(apiRequests(simulator, 'query').length - queriesBefore).toBeLessThanOrEqual(40);
+	});
+
+	it('a callback lost on the way: the node checks the batch itself after a quiet period and resumes it', async () => {
+		const images = ['https://x.test/told.png?duration=300', 'https://x.test/lost.png?duration=500&nocallback'];
+		const queriesBefore = apiRequests(simulator, 'query').length;
+		const run = await runWorkflow({
+			...toMovieeHarness(simulator),
+			baseUrl: server.url,
+			items: imagesItems(images),
+			node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+		});
+		expect(run.status).toBe('waiting');
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		expect(done.items.map((item) => [item.json.imageUrl, item.json.status])).toEqual(images.map((url) => [url, 'succeeded']));
+		// the one callback left the batch open; the check (the last delivery) resumed it
+		expect(run.execution.deliveries.map((delivery) => delivery.resumed)).toEqual([false, true]);
+		expect(apiRequests(simulator, 'query').length - queriesBefore).toBeLessThanOrEqual(4);
+	});
+
 	it('the resume URL refuses a call without its token (401) and an unknown execution (404)', async () => {
 		const run = await runWorkflow({
 			...toMovieeHarness(simulator),

@@ -74,6 +74,7 @@ async function deliverCallback(task, ctx) {
 	const body = callbackBody(task, opts.callbackForm, Math.max(Date.now(), task.finishesAt));
 	for (let attempt = 1; attempt <= tries; attempt++) {
 		if (ctx.isCancelled(task)) return;
+		const sentAt = Date.now();
 		const r = await postJson(task.callback, body, opts.callbackTimeoutMs, ctx.requests);
 		if (ctx.isCancelled(task)) return;
 		const ok = r.status >= 200 && r.status < 300;
@@ -85,6 +86,7 @@ async function deliverCallback(task, ctx) {
 			status: r.status === undefined ? null : r.status,
 			error: r.error || null,
 			at: Date.now(),
+			answerMs: Date.now() - sentAt,
 			task_id: task.task_id,
 			attempt,
 		});

@@ -60,6 +60,10 @@ function createSimulator(userOptions = {}) {
 		},
 		scheduleCallback(task) {
 			if (!task.callback || !task.outcome) return; // "never" tasks have nothing to report
+			if (task.callbackLost) {
+				task.callbackState = 'lost';
+				return;
+			}
 			const myEpoch = epoch;
 			const deliveryCtx = {
 				options: () => options,

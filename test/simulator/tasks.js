@@ -83,6 +83,8 @@ class Task {
 		this.durationMs = hinted !== undefined ? hinted : o.durationMs;
 		this.outcome = outcomeFor(hintText, options.failImages, spec.failReason);
 		this.hints = mediaHints(hintText);
+		// `nocallback`: the task ends, but its callback is never sent (a callback lost on the way)
+		this.callbackLost = /nocallback/i.test(String(hintText));
 		const out = spec.outputs(body, options);
 		this.outputs = { ...out, ext: extensionFor(out.kind, options) };
 		this.extra = spec.extra(body);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench [-- --reps 3 --quick --only submit,ratelimit,wait,waitmem,faults --latency 50 --poll 2 --out FILE]
+# npm run bench [-- --reps 3 --quick --only submit,ratelimit,wait,waitmem,faults,callback --latency 50 --poll 2 --out FILE]
 # The ToMoviee node vs n8n's HTTP Request node (issue 5), in-process through n8n-core's engine,
 # against the local simulator. Needs the cached real n8n (for n8n-nodes-base's HTTP Request
 # node); installs it on first use. Not a test: prints markdown tables, writes bench-results/bench.json.

@@ -78,9 +78,15 @@ function transportFor(context: IExecuteFunctions, settings: BatchSettings, crede
 }
 
 /** Phase 1: every item is validated before any request; a bad item fails alone or fails the node. */
-function validateAll(context: IExecuteFunctions, operation: Operation, settings: BatchSettings, results: BatchResults, credentials: ICredentialDataDecryptedObject): PreparedItem[] {
+function validateAll(
+	context: IExecuteFunctions,
+	operation: Operation,
+	settings: BatchSettings,
+	results: BatchResults,
+	credentials: ICredentialDataDecryptedObject,
+	resumeUrl: string | undefined,
+): PreparedItem[] {
 	const count = results.plans.length;
-	const resumeUrl = settings.parksForCallbacks ? resumeUrlOf(context) : undefined;
 	const facts = { credentials, parksForCallbacks: settings.parksForCallbacks };
 	const ready: PreparedItem[] = [];
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
@@ -112,7 +118,8 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 	transport.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 	const memory = new SubmittedTasks(this, settings.remembersTasks);
 	const results = new BatchResults(this, count, settings, memory, stop);
-	const ready = validateAll(this, operation, settings, results, credentials);
+	const resumeUrl = settings.parksForCallbacks ? resumeUrlOf(this) : undefined;
+	const ready = validateAll(this, operation, settings, results, credentials, resumeUrl);
 
 	const polls = settings.waitForCompletion && !settings.parksForCallbacks;
 	const started: StartedItem[] = [];
@@ -133,14 +140,14 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 	await Promise.all(waits);
 	results.throwIfFailed();
 
-	if (settings.parksForCallbacks) {
+	if (resumeUrl) {
 		const seen = await lookOnce(this, started, transport);
 		for (const item of seen) results.record(item.plan, { task: item.task });
 		results.throwIfFailed();
 		if (!seen.every((item) => isFinalStatus(item.task.statusCode))) {
 			let longestMs = 0;
 			for (const item of seen) longestMs = Math.max(longestMs, item.prepared.timeoutMs);
-			return await parkBatch(this, results.plans, results.outcomes, settings, new Date(Date.now() + longestMs));
+			return await parkBatch(this, results.plans, results.outcomes, settings, new Date(Date.now() + longestMs), resumeUrl);
 		}
 	}
 

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runPooled } from '../../shared/helpers/concurrency';
+import type { Task } from '../../shared/helpers/taskResult';
 import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import { errorJson, taskJson, type ItemPlan, type Outcome } from '../../shared/results/itemBuilder';
 import { queryTask } from '../../shared/transport/api';
@@ -33,10 +34,17 @@ export async function lookOnce(context: IExecuteFunctions, started: StartedItem[
 	return seen;
 }
 
+/** While parked, a task still running shows its id, status and inputs only (n8n stores this output, and loads it for every callback). */
+function parkedJson(task: Task, inputs: IDataObject): IDataObject {
+	return { taskId: task.taskId, status: task.status, ...inputs };
+}
+
 /**
  * Parks the execution until the last task calls back, or until the longest item Timeout. The
  * batch record holds what the resume needs. n8n resumes a timed-out wait by passing the node's
- * input items through, so each input item also gets its task's fields written into it.
+ * input items through, so each input item also gets its task's id and status written into it
+ * (all fields when the task has ended). n8n loads the whole execution for every callback: what
+ * is saved here is kept to what the resume and a Timeout need.
  */
 export async function parkBatch(
 	context: IExecuteFunctions,
@@ -44,6 +52,7 @@ export async function parkBatch(
 	outcomes: Outcome[],
 	settings: BatchSettings,
 	until: Date,
+	resumeUrl: string,
 ): Promise<INodeExecutionData[][]> {
 	const items: ParkedItem[] = plans.map((plan, index) => {
 		const { task, failure } = outcomes[index];
@@ -54,24 +63,30 @@ export async function parkBatch(
 		return { plan, taskId: task.taskId, ...(isFinalStatus(task.statusCode) ? { task } : {}) };
 	});
 	writeParkedBatch(context, {
-		version: 1,
 		errorShape: settings.errorShape,
 		maxConcurrency: settings.maxConcurrency,
 		maxTries: settings.maxTries,
 		requestTimeoutMs: settings.requestTimeoutMs,
+		resumeUrl,
 		items,
 	});
 	const shown = plans.map((plan, index): INodeExecutionData => {
 		const { task, failure } = outcomes[index];
-		const json = failure ? errorJson(failure, task, plan.inputs, 'main') : taskJson(task, plan.inputs);
+		let json: IDataObject;
+		if (failure) json = errorJson(failure, task, plan.inputs, 'main');
+		else json = isFinalStatus(task.statusCode) ? taskJson(task, plan.inputs) : parkedJson(task, plan.inputs);
 		return { json, pairedItem: { item: plan.itemIndex } };
 	});
 	// A copy of this node's input with the task fields, not a change of the shared input objects
-	// (they are also the upstream node's saved output).
+	// (they are also the upstream node's saved output). The output while parked is the same
+	// objects, which n8n then stores once.
 	const executeData = context.getExecuteData();
 	const input = executeData.data.main[0] ?? [];
 	// Plans are in input order, one per input item.
-	executeData.data.main[0] = input.map((item, itemIndex) => (shown[itemIndex] ? { ...item, json: { ...item.json, ...shown[itemIndex].json } } : item));
+	const passedOn = input.map((item, itemIndex): INodeExecutionData =>
+		shown[itemIndex] ? { ...item, json: { ...item.json, ...shown[itemIndex].json }, pairedItem: { item: itemIndex } } : item,
+	);
+	executeData.data.main[0] = passedOn;
 	await context.putExecutionToWait(until);
-	return [shown];
+	return [passedOn];
 }

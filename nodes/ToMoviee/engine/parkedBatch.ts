@@ -13,20 +13,85 @@ export interface ParkedItem {
 	error?: { message: string; description?: string; errorCode?: string | number };
 }
 
-/** What the resume needs, saved with the waiting execution in the node's execution context. */
+/** What the resume needs, as the webhook reads it. */
 export interface ParkedBatch {
-	version: 1;
 	errorShape: ErrorShape;
 	maxConcurrency: number;
 	maxTries: number;
 	requestTimeoutMs: number;
+	/** The execution's resume URL, for the node's own check when callbacks went elsewhere (none in version 1). */
+	resumeUrl?: string;
 	items: ParkedItem[];
+}
+
+/**
+ * As saved: n8n loads and parses the whole execution for every callback, so the record is kept
+ * small: an item's plan without what the position and the batch already tell (item index,
+ * "waited"), file label and download settings stored once when every item has the same.
+ */
+interface StoredBatch {
+	version: 2;
+	errorShape: ErrorShape;
+	maxConcurrency: number;
+	maxTries: number;
+	requestTimeoutMs: number;
+	resumeUrl: string;
+	common: Pick<ItemPlan, 'fileLabel' | 'download'>;
+	items: Array<Omit<ParkedItem, 'plan'> & { inputs: ItemPlan['inputs'] } & Partial<Pick<ItemPlan, 'fileLabel' | 'download'>>>;
+}
+
+/** The record of the previous release, still read for executions it parked. */
+interface StoredBatchV1 extends Omit<ParkedBatch, 'resumeUrl'> {
+	version: 1;
 }
 
 const CONTEXT_KEY = 'parkedBatch';
 
-export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch): void {
-	context.getContext('node')[CONTEXT_KEY] = batch as unknown as IDataObject;
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch & { resumeUrl: string }): void {
+	const first = batch.items[0]?.plan;
+	const common = {
+		fileLabel: batch.items.every((item) => item.plan.fileLabel === first?.fileLabel) ? first?.fileLabel : undefined,
+		download: batch.items.every((item) => sameJson(item.plan.download, first?.download)) ? first?.download : undefined,
+	};
+	const stored: StoredBatch = {
+		version: 2,
+		errorShape: batch.errorShape,
+		maxConcurrency: batch.maxConcurrency,
+		maxTries: batch.maxTries,
+		requestTimeoutMs: batch.requestTimeoutMs,
+		resumeUrl: batch.resumeUrl,
+		common: JSON.parse(JSON.stringify(common)) as StoredBatch['common'],
+		items: batch.items.map(({ plan, ...rest }) => ({
+			...rest,
+			inputs: plan.inputs,
+			...(common.fileLabel === undefined ? { fileLabel: plan.fileLabel } : {}),
+			...(common.download === undefined && plan.download ? { download: plan.download } : {}),
+		})),
+	};
+	context.getContext('node')[CONTEXT_KEY] = stored as unknown as IDataObject;
+}
+
+function fromStored(stored: StoredBatch): ParkedBatch {
+	const { common } = stored;
+	return {
+		errorShape: stored.errorShape,
+		maxConcurrency: stored.maxConcurrency,
+		maxTries: stored.maxTries,
+		requestTimeoutMs: stored.requestTimeoutMs,
+		resumeUrl: stored.resumeUrl,
+		items: stored.items.map(({ inputs, fileLabel, download, ...rest }, itemIndex) => ({
+			...rest,
+			plan: {
+				itemIndex,
+				inputs,
+				fileLabel: (fileLabel ?? common.fileLabel) as string,
+				...((download ?? common.download) ? { download: download ?? common.download } : {}),
+				waited: true,
+			},
+		})),
+	};
 }
 
 /**
@@ -37,8 +102,11 @@ export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch)
 export function readParkedBatch(context: IWebhookFunctions): ParkedBatch | undefined {
 	const runExecutionData = (context as unknown as { runExecutionData?: IRunExecutionData | null }).runExecutionData;
 	if (!runExecutionData?.executionData) return undefined;
-	const stored = NodeHelpers.getContext(runExecutionData, 'node', context.getNode())[CONTEXT_KEY] as Partial<ParkedBatch> | undefined;
-	return stored?.version === 1 && Array.isArray(stored.items) ? (stored as ParkedBatch) : undefined;
+	const stored = NodeHelpers.getContext(runExecutionData, 'node', context.getNode())[CONTEXT_KEY] as Partial<StoredBatch | StoredBatchV1> | undefined;
+	if (!stored || !Array.isArray(stored.items)) return undefined;
+	if (stored.version === 2) return fromStored(stored as StoredBatch);
+	if (stored.version === 1) return stored as StoredBatchV1;
+	return undefined;
 }
 
 /** The outcome a parked item already has: its error from before parking, or its ended task. */

@@ -3,13 +3,11 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, I
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../shared/constants';
 import { BoundedCache } from '../../shared/helpers/boundedCache';
 import { parseCallbackBody } from '../../shared/helpers/callbackPayload';
-import { AdaptiveConcurrency } from '../../shared/helpers/concurrency';
-import type { Task } from '../../shared/helpers/taskResult';
-import { isFinalStatus } from '../../shared/helpers/taskStatus';
+import { isFinalStatus, parseStatusCode } from '../../shared/helpers/taskStatus';
 import { finishItems } from '../../shared/results/finishItems';
 import type { Outcome } from '../../shared/results/itemBuilder';
-import { queryTask } from '../../shared/transport/api';
 import { credentialOf, type TransportSettings } from '../../shared/transport/request';
+import { isLedgerCheck, ledgerOf, type CallbackLedger } from './callbackLedger';
 import { knownOutcome, readParkedBatch, type ParkedBatch } from './parkedBatch';
 
 const OK = { code: 0, msg: 'ok' };
@@ -30,11 +28,6 @@ export const resumeWebhooks: IWebhookDescription[] = [
 ];
 
 /**
- * Tasks seen ended, per execution, in this process: later callbacks of the batch need not
- * look them up again. Ended tasks never change, so an entry cannot mislead.
- */
-const endedTasks = new BoundedCache<Task>(50_000);
-/**
  * Executions this process is resuming, with the time the resuming call returned (Infinity while
  * it runs): n8n 1.x resumes once per call, so only one call may, and no second call downloads
  * the results again. The claim lasts while that call runs and RESUME_GRACE_MS after, the time
@@ -49,14 +42,14 @@ function answer(context: IWebhookFunctions, status: number, msg: string): IWebho
 	return { noWebhookResponse: true };
 }
 
-function transportOf(context: IWebhookFunctions, batch: ParkedBatch, credentials: ICredentialDataDecryptedObject): TransportSettings {
+function transportOf(context: IWebhookFunctions, batch: ParkedBatch, credentials: ICredentialDataDecryptedObject, ledger: CallbackLedger): TransportSettings {
 	const { baseUrl } = credentials;
 	return {
 		baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL,
 		credential: credentialOf(context, credentials),
 		maxTries: batch.maxTries,
 		requestTimeoutMs: batch.requestTimeoutMs,
-		limiter: new AdaptiveConcurrency(batch.maxConcurrency),
+		limiter: ledger.limiter,
 		retryAmbiguousSubmits: false,
 	};
 }
@@ -81,61 +74,115 @@ function busy(context: IWebhookFunctions): IWebhookResponseData {
 	return answer(context, 409, 'another callback is resuming this execution; try again');
 }
 
+function cannotAsk(context: IWebhookFunctions): IWebhookResponseData {
+	// This call may be the one that completes the batch: a non-2xx makes ToMoviee call again.
+	return answer(context, 503, 'ToMoviee could not be asked about the tasks of this batch; try again');
+}
+
+/** The outcome of every item as far as this process knows, in item order (undefined: still open). */
+function outcomesOf(context: IWebhookFunctions, batch: ParkedBatch, ledger: CallbackLedger): Array<Outcome | undefined> {
+	return batch.items.map((item) => {
+		const known = knownOutcome(context, item);
+		if (known) return known;
+		const task = item.taskId ? ledger.ended.get(item.taskId) : undefined;
+		return task ? { task } : undefined;
+	});
+}
+
+/** The tasks no callback to this process has reported ended (nor the parked record). */
+function openTaskIds(batch: ParkedBatch, ledger: CallbackLedger): string[] {
+	return batch.items.flatMap((item) => (item.taskId && !item.task && !item.error && !ledger.isKnown(item.taskId) ? [item.taskId] : []));
+}
+
 /**
- * A callback for one task of a parked batch. The reported task is always looked up (the body
- * is not believed). The execution resumes only when every task has ended: the other tasks are
- * looked up in turn, stopping at the first still running, so a callback that does not end the
- * batch costs one or two look-ups and is answered at once.
+ * Looks up open tasks, a few at a time, doubling while they have ended, until one is still
+ * running (the batch stays parked) or none is left. Throws when ToMoviee cannot be asked.
+ */
+async function lookUpOpenTasks(context: IWebhookFunctions, taskIds: string[], ledger: CallbackLedger, transport: TransportSettings): Promise<boolean> {
+	for (let from = 0, width = 1; from < taskIds.length; from += width, width *= 2) {
+		const tasks = await Promise.all(taskIds.slice(from, from + width).map(async (taskId) => await ledger.lookUp(context, taskId, transport)));
+		if (tasks.some((task) => !isFinalStatus(task.statusCode))) return false;
+	}
+	return true;
+}
+
+/**
+ * A callback for one task of a parked batch. A reported end is counted at once and confirmed
+ * with ToMoviee in the background, so a callback that does not complete the batch is answered
+ * at once without waiting for ToMoviee; a callback without a known status has its task looked
+ * up. The callback that leaves no task open resumes the execution, once every reported end is
+ * confirmed (with n8n's answer: 2xx only when n8n has taken the resume). The node's own check
+ * (posted by this or another n8n process after a quiet period) looks up the open tasks.
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const parsed = parseCallbackBody(this.getBodyData());
-	if (!parsed.ok) return answer(this, 400, parsed.reason);
+	const body = this.getBodyData();
+	const check = isLedgerCheck(body);
+	const parsed = check ? undefined : parseCallbackBody(body);
+	if (parsed && !parsed.ok) return answer(this, 400, parsed.reason);
 	const batch = readParkedBatch(this);
 	const executionId = this.getExecutionId();
 	// Callbacks arriving while one of them resumes need no look-ups.
 	if (isClaimed(executionId)) return busy(this);
-	const reportedId = parsed.task.taskId;
-	const reportedIndex = batch ? batch.items.findIndex((item) => item.taskId === reportedId) : -1;
-	if (!batch || reportedIndex < 0) {
+	const reportedId = parsed?.ok ? parsed.task.taskId : undefined;
+	const ledger = batch ? ledgerOf(executionId, batch) : undefined;
+	if (!batch || !ledger || (reportedId !== undefined && ledger.indexOf(batch, reportedId) < 0)) {
 		this.logger.warn('ToMoviee callback for a task that is not part of this waiting batch: ignored', { executionId, taskId: reportedId });
 		return { webhookResponse: OK };
 	}
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
-	const transport = transportOf(this, batch, credentials);
-	const outcomes = new Map<number, Outcome>();
-	const order = [...batch.items.keys()];
-	const checkOrder = [...order.slice(reportedIndex), ...order.slice(0, reportedIndex)];
-	for (const index of checkOrder) {
-		const item = batch.items[index];
-		const known = knownOutcome(this, item) ?? (item.taskId ? cachedOutcome(executionId, item.taskId) : undefined);
-		if (known && index !== reportedIndex) {
-			outcomes.set(index, known);
-			continue;
+	const transport = transportOf(this, batch, credentials, ledger);
+	if (parsed?.ok && reportedId !== undefined && !ledger.ended.has(reportedId)) {
+		const reported = parseStatusCode(parsed.reportedStatus);
+		if (reported === undefined) {
+			try {
+				await ledger.lookUp(this, reportedId, transport);
+			} catch {
+				return cannotAsk(this);
+			}
+		} else if (isFinalStatus(reported)) {
+			ledger.claim(this, reportedId, transport);
 		}
-		let task: Task;
-		try {
-			task = await queryTask(this, item.taskId ?? reportedId, transport);
-		} catch {
-			// A task cannot be looked up now, so this callback may be the one that completes the
-			// batch: a non-2xx makes ToMoviee call again (an OK could leave the batch parked).
-			return answer(this, 503, 'ToMoviee could not be asked about the tasks of this batch; try again');
-		}
-		if (!isFinalStatus(task.statusCode)) return { webhookResponse: OK };
-		endedTasks.set(`${executionId}:${task.taskId}`, task);
-		outcomes.set(index, { task });
 	}
-	if (!claimResume(executionId)) return busy(this);
+	const open = openTaskIds(batch, ledger);
+	if (open.length > 0) {
+		// Callbacks to other processes, or lost ones: the check asks ToMoviee, and so does a
+		// batch parked by the previous release (no resume URL in its record).
+		if (check || !batch.resumeUrl) {
+			try {
+				if (!(await lookUpOpenTasks(this, open, ledger, transport))) return { webhookResponse: OK };
+			} catch {
+				return cannotAsk(this);
+			}
+		} else {
+			ledger.armCheck(this, batch.resumeUrl);
+			return { webhookResponse: OK };
+		}
+	}
+	return await resumeIfAllEnded(this, batch, ledger, transport, executionId);
+}
+
+async function resumeIfAllEnded(
+	context: IWebhookFunctions,
+	batch: ParkedBatch,
+	ledger: CallbackLedger,
+	transport: TransportSettings,
+	executionId: string,
+): Promise<IWebhookResponseData> {
+	if (!claimResume(executionId)) return busy(context);
 	try {
+		try {
+			await ledger.settleClaims(context, transport);
+		} catch {
+			return cannotAsk(context);
+		}
+		const outcomes = outcomesOf(context, batch, ledger);
+		// A reported end ToMoviee contradicts: that task's own callback comes later.
+		if (outcomes.some((outcome) => outcome === undefined)) return { webhookResponse: OK };
 		const plans = batch.items.map((item) => item.plan);
-		const all = batch.items.map((_, index) => outcomes.get(index) as Outcome);
-		const { items } = await finishItems(this, plans, all, transport, batch.errorShape);
+		const { items } = await finishItems(context, plans, outcomes as Outcome[], transport, batch.errorShape);
+		ledger.resumed = true;
 		return { workflowData: [items as INodeExecutionData[]], webhookResponse: OK as IDataObject };
 	} finally {
 		resuming.set(executionId, Date.now());
 	}
-}
-
-function cachedOutcome(executionId: string, taskId: string): Outcome | undefined {
-	const task = endedTasks.get(`${executionId}:${taskId}`);
-	return task ? { task } : undefined;
 }

@@ -38,7 +38,7 @@ export const NUMBER_OPTIONS = {
 		min: 0.1,
 		max: 3600,
 		description:
-			'Longest pause between two status checks of a task while polling. The first check comes after at most one second, then the pause doubles up to this value.',
+			'Longest pause between two status checks of a task while polling. The first tasks are checked after at most one second, then the pause doubles up to this value; the others once the first ones show how long tasks take.',
 	},
 	requestTimeout: {
 		displayName: 'Request Timeout (Seconds)',
