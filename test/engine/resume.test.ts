@@ -94,6 +94,22 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 		expect(apiRequests(simulator, 'query').length - queriesBefore).toBeLessThanOrEqual(4);
 	});
 
+	it('no callback ever arrives: the check after parking, repeated with longer pauses, resumes the batch', async () => {
+		const images = ['https://x.test/quiet-a.png?duration=2500&nocallback', 'https://x.test/quiet-b.png?duration=300&nocallback'];
+		const run = await runWorkflow({
+			...toMovieeHarness(simulator),
+			baseUrl: server.url,
+			items: imagesItems(images),
+			node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+		});
+		expect(run.status).toBe('waiting');
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		expect(done.items.map((item) => [item.json.imageUrl, item.json.status])).toEqual(images.map((url) => [url, 'succeeded']));
+		// the check 2 s after parking found a task running; the next one, 4 s later, resumed
+		expect(run.execution.deliveries.map((delivery) => delivery.resumed)).toEqual([false, true]);
+	});
+
 	it('the resume URL refuses a call without its token (401) and an unknown execution (404)', async () => {
 		const run = await runWorkflow({
 			...toMovieeHarness(simulator),

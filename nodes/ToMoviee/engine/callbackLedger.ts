@@ -1,4 +1,4 @@
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { BoundedCache } from '../../shared/helpers/boundedCache';
@@ -11,17 +11,20 @@ import type { ParkedBatch } from './parkedBatch';
 
 /** The body of the node's own check, posted to the resume URL (see `armCheck`). */
 export const LEDGER_CHECK_KEY = 'tomovieeLedgerCheck';
-/** How long after a process's last callback for a batch it checks the batch itself. */
+/** The first check comes this long after parking or after a process's last callback... */
 export const CHECK_AFTER_MS = 2000;
+/** ...and each check that finds a task still running doubles the pause, up to this. */
+export const CHECK_AFTER_MAX_MS = 60_000;
 
 /**
  * What this n8n process has learned about one parked batch from its callbacks. A callback
  * that reports a task ended is counted at once (a claim) and confirmed with ToMoviee in the
  * background; the batch resumes when every task is known ended, after every claim is confirmed.
  * Callbacks may reach other n8n processes (queue mode, several webhook processes), or be lost
- * while n8n was still running the node: when a process has had no callback for a batch for
- * CHECK_AFTER_MS and the batch is still open, it posts a check to the resume URL, whose handler
- * looks up the tasks no callback told it about.
+ * while n8n was still running the node: after parking, and when a process has had no callback
+ * for a batch for a while, a check is posted to the resume URL; its handler looks up the tasks
+ * no callback told it about and, while one is still running, arms the next check with a longer
+ * pause (CHECK_AFTER_MS doubling to CHECK_AFTER_MAX_MS), so a check costs a look-up or two.
  */
 export class CallbackLedger {
 	/** Reported ended by a callback, not yet confirmed. */
@@ -36,6 +39,8 @@ export class CallbackLedger {
 	readonly limiter: AdaptiveConcurrency;
 
 	private checkGeneration = 0;
+
+	private checkDelayMs = CHECK_AFTER_MS;
 
 	resumed = false;
 
@@ -85,17 +90,14 @@ export class CallbackLedger {
 		await Promise.all(open.map(async (taskId) => await this.lookUp(context, taskId, transport)));
 	}
 
-	/** (Re)starts the quiet-period timer after a callback that left the batch open. */
-	armCheck(context: IWebhookFunctions, resumeUrl: string): void {
+	/** (Re)starts the quiet-period timer: after a callback that left the batch open, or a check that did. */
+	armCheck(context: IWebhookFunctions, resumeUrl: string, { afterCheck = false } = {}): void {
+		if (afterCheck) this.checkDelayMs = Math.min(CHECK_AFTER_MAX_MS, this.checkDelayMs * 2);
 		const generation = ++this.checkGeneration;
 		void (async () => {
-			await sleep(CHECK_AFTER_MS);
+			await sleep(this.checkDelayMs);
 			if (generation !== this.checkGeneration || this.resumed) return;
-			try {
-				await context.helpers.httpRequest({ method: 'POST', url: resumeUrl, body: { [LEDGER_CHECK_KEY]: true }, json: true, timeout: 60_000 });
-			} catch {
-				// n8n refused it: the batch resumed meanwhile (409), or the URL is not reachable from here.
-			}
+			await postCheck(context, resumeUrl);
 		})();
 	}
 
@@ -121,4 +123,21 @@ export function ledgerOf(executionId: string, batch: ParkedBatch): CallbackLedge
 
 export function isLedgerCheck(body: unknown): boolean {
 	return typeof body === 'object' && body !== null && (body as Record<string, unknown>)[LEDGER_CHECK_KEY] === true;
+}
+
+/** Posts the node's check to the resume URL; a refusal means the batch resumed or stopped meanwhile. */
+async function postCheck(context: IExecuteFunctions | IWebhookFunctions, resumeUrl: string): Promise<void> {
+	try {
+		await context.helpers.httpRequest({ method: 'POST', url: resumeUrl, body: { [LEDGER_CHECK_KEY]: true }, json: true, timeout: 60_000 });
+	} catch {
+		// n8n refused it (the batch resumed meanwhile: 409), or the URL is not reachable from here.
+	}
+}
+
+/** The first check after parking, for a batch whose callbacks all come while n8n is still running the node. */
+export function checkAfterParking(context: IExecuteFunctions, resumeUrl: string): void {
+	void (async () => {
+		await sleep(CHECK_AFTER_MS);
+		await postCheck(context, resumeUrl);
+	})();
 }

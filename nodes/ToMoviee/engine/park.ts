@@ -6,6 +6,7 @@ import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import { errorJson, taskJson, type ItemPlan, type Outcome } from '../../shared/results/itemBuilder';
 import { queryTask } from '../../shared/transport/api';
 import type { TransportSettings } from '../../shared/transport/request';
+import { checkAfterParking } from './callbackLedger';
 import { writeParkedBatch, type ParkedItem } from './parkedBatch';
 import type { BatchSettings } from './settings';
 import type { StartedItem } from './startTasks';
@@ -88,5 +89,6 @@ export async function parkBatch(
 	);
 	executeData.data.main[0] = passedOn;
 	await context.putExecutionToWait(until);
+	checkAfterParking(context, resumeUrl);
 	return [passedOn];
 }

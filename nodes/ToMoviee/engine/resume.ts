@@ -148,10 +148,16 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		// Callbacks to other processes, or lost ones: the check asks ToMoviee, and so does a
 		// batch parked by the previous release (no resume URL in its record).
 		if (check || !batch.resumeUrl) {
+			let allEnded = false;
 			try {
-				if (!(await lookUpOpenTasks(this, open, ledger, transport))) return { webhookResponse: OK };
+				allEnded = await lookUpOpenTasks(this, open, ledger, transport);
 			} catch {
-				return cannotAsk(this);
+				// A ToMoviee callback (a batch of the previous release) is asked to try again.
+				if (!check) return cannotAsk(this);
+			}
+			if (!allEnded) {
+				if (check && batch.resumeUrl) ledger.armCheck(this, batch.resumeUrl, { afterCheck: true });
+				return { webhookResponse: OK };
 			}
 		} else {
 			ledger.armCheck(this, batch.resumeUrl);
