@@ -110,6 +110,29 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 		expect(run.execution.deliveries.map((delivery) => delivery.resumed)).toEqual([false, true]);
 	});
 
+	it('a made-up "succeeded" for a running task resumes nothing; the real callback afterwards resumes with what ToMoviee says', async () => {
+		const run = await runWorkflow({
+			...toMovieeHarness(simulator),
+			baseUrl: server.url,
+			node: { type: NODE_TYPE, parameters: recognize('https://x.test/real.png?duration=1500', { waitMethod: 'callback' }, { timeout: 300 }) },
+		});
+		expect(run.status).toBe('waiting');
+		const [submit] = apiRequests(simulator, 'submit').slice(-1);
+		const task = [...simulator.tasks.values()].find((candidate) => candidate.callback === submit.body.callback);
+		const forged = await request(run.resumeUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ task_id: task?.task_id, status: 3, result: JSON.stringify({ images_path: ['https://attacker.example/forged.png'] }) }),
+		});
+		expect(forged.statusCode).toBe(200);
+		await forged.body.dump();
+		expect(run.execution.deliveries).toEqual([{ statusCode: 200, resumed: false }]);
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		expect(done.items[0].json).toMatchObject({ taskId: task?.task_id, status: 'succeeded' });
+		expect(done.items[0].json.resultUrls).not.toContain('https://attacker.example/forged.png');
+	});
+
 	it('the resume URL refuses a call without its token (401) and an unknown execution (404)', async () => {
 		const run = await runWorkflow({
 			...toMovieeHarness(simulator),

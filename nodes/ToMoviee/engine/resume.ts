@@ -175,6 +175,7 @@ async function resumeIfAllEnded(
 	executionId: string,
 ): Promise<IWebhookResponseData> {
 	if (!claimResume(executionId)) return busy(context);
+	let resumes = false;
 	try {
 		try {
 			await ledger.settleClaims(context, transport);
@@ -187,8 +188,11 @@ async function resumeIfAllEnded(
 		const plans = batch.items.map((item) => item.plan);
 		const { items } = await finishItems(context, plans, outcomes as Outcome[], transport, batch.errorShape);
 		ledger.resumed = true;
+		resumes = true;
 		return { workflowData: [items as INodeExecutionData[]], webhookResponse: OK as IDataObject };
 	} finally {
-		resuming.set(executionId, Date.now());
+		// Only a call that handed n8n the resume keeps the claim for the grace period.
+		if (resumes) resuming.set(executionId, Date.now());
+		else resuming.delete(executionId);
 	}
 }
