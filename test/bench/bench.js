@@ -340,15 +340,16 @@ function report(rows, args, machine) {
 	const wait = by('wait');
 	if (wait.length) {
 		lines.push(`### 3a. Wait mode: 1000 tasks of 1-5 s (simulator latency ${args.latency} ms, default maxConcurrency 50)`, '');
-		lines.push('| poll s | wall ms | slowest task ms | target: (slowest + poll) × 1.1 | last task done, from start ms | done → output ms | queries/task | peak RSS MB (+added) | succeeded |');
+		lines.push('| poll s | wall ms | slowest task ms | last task done, from start ms | target: (last task done + poll) × 1.1 | done → output ms | queries/task | peak RSS MB (+added) | succeeded |');
 		lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 		for (const r of wait) {
-			r.targetWallMs = Math.round((r.slowestTaskMs + r.poll * 1000) * 1.1);
+			// The floor is when the slowest task ended, counted from the start (the submit phase included).
+			r.targetWallMs = Math.round((r.lastTaskFinishedAfterStartMs + r.poll * 1000) * 1.1);
 			lines.push(
-				`| ${r.poll} | ${r.wallMs} | ${r.slowestTaskMs} | ${r.targetWallMs} | ${r.lastTaskFinishedAfterStartMs} | ${r.endAfterLastTaskFinishedMs} | ${r.queriesPerTask} | ${r.peakRssMb} (+${r.addedRssMb}) | ${r.succeeded}/${r.n} |`,
+				`| ${r.poll} | ${r.wallMs} | ${r.slowestTaskMs} | ${r.lastTaskFinishedAfterStartMs} | ${r.targetWallMs} | ${r.endAfterLastTaskFinishedMs} | ${r.queriesPerTask} | ${r.peakRssMb} (+${r.addedRssMb}) | ${r.succeeded}/${r.n} |`,
 			);
-			summary.targets[`3 wall <= (slowest + poll) x 1.1, poll ${r.poll} s`] = r.wallMs <= r.targetWallMs;
-			summary.targets[`3 <= 3 queries per task, poll ${r.poll} s`] = r.queriesPerTask <= 3;
+			summary.targets[`3 wall <= (last task done + poll) x 1.1, poll ${r.poll} s`] = r.wallMs <= r.targetWallMs;
+			summary.targets[`3 <= 1.5 queries per task, poll ${r.poll} s`] = r.queriesPerTask <= 1.5;
 		}
 		lines.push('', '"last task done": when the last task reached its final status at the simulator, counted from the run start (includes the submit phase); "done → output": from then to the node output.', '');
 	}

@@ -1,56 +1,19 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { Alarm } from '../../shared/helpers/alarm';
 import { MinHeap } from '../../shared/helpers/minHeap';
-import { pause } from '../../shared/helpers/pause';
-import { estimatedEndAt, nextPollDelayMs, type ProgressLook } from '../../shared/helpers/pollingSchedule';
-import type { Task } from '../../shared/helpers/taskResult';
 import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import type { Outcome } from '../../shared/results/itemBuilder';
 import { queryTask } from '../../shared/transport/api';
 import { toNodeError } from '../../shared/transport/errors';
 import type { TransportSettings } from '../../shared/transport/request';
 import type { StartedItem } from './startTasks';
+import { newWatched, nextLookAfterFirst, nextLookAt, recordProgress, timedOut, type Watched } from './watchedTask';
 
 /** How many of the first tasks are looked at on their own schedule, to learn how long tasks take. */
 export const SENTINELS = 10;
-/** Never two looks at a task closer together than this, whatever its progress promises. */
-const MIN_LOOK_GAP_MS = 250;
 /** Longest idle sleep while items may still come. */
 const IDLE_MS = 1000;
-
-interface Watched {
-	item: StartedItem;
-	task: Task;
-	acceptedAt: number;
-	deadline: number;
-	/** Looks tried, answered or not. */
-	looks: number;
-	looking: boolean;
-	/** Which heap entry is current (older entries are skipped). */
-	version: number;
-	lastTriedAt?: number;
-	latest?: ProgressLook;
-	previous?: ProgressLook;
-	estimatedEndAt?: number;
-	lastFailure?: string;
-	settle: (outcome: Outcome) => void;
-}
-
-function timedOut(context: IExecuteFunctions, watched: Watched): Outcome {
-	const { task, item } = watched;
-	const seconds = Math.round(item.prepared.timeoutMs / 1000);
-	const lastLook = watched.lastFailure ? ` The last status look-up failed: ${watched.lastFailure}.` : '';
-	const error = new NodeOperationError(
-		context.getNode(),
-		`ToMoviee task ${task.taskId} was still ${task.status} when the ${seconds} s timeout passed [item ${item.plan.itemIndex}]`,
-		{
-			itemIndex: item.plan.itemIndex,
-			description: `The task may still finish: look it up later with Task > Get, receive it with a ToMoviee Trigger, or raise the Timeout option.${lastLook}`,
-		},
-	);
-	return { task, failure: { error } };
-}
 
 /**
  * The Poll wait method for a whole batch. The node outputs once every task has ended, so a look
@@ -80,9 +43,7 @@ export class BatchWatch {
 
 	private closed = false;
 
-	private wake: AbortController | undefined;
-
-	private sleepingUntil = 0;
+	private readonly alarm = new Alarm();
 
 	private driving: Promise<void> | undefined;
 
@@ -97,24 +58,14 @@ export class BatchWatch {
 	async watch(item: StartedItem): Promise<Outcome> {
 		if (isFinalStatus(item.task.statusCode)) return { task: item.task };
 		return await new Promise<Outcome>((settle) => {
-			const now = Date.now();
-			const watched: Watched = {
-				item,
-				task: item.task,
-				acceptedAt: now,
-				deadline: now + item.prepared.timeoutMs,
-				looks: 0,
-				looking: false,
-				version: 0,
-				settle,
-			};
+			const watched = newWatched(item, settle);
 			this.running.add(watched);
 			// Stopped already (a submit answered after Stop, or after the first failure): no look.
 			if (this.stopSignal.aborted) return this.settleAllStopped();
 			this.deadlines.push(watched.deadline, watched);
 			if (this.sentinels.length < this.sentinelCount) this.sentinels.push(watched);
 			else this.fresh.push(watched);
-			this.pokeIfBefore(Math.min(watched.deadline, this.sentinels.includes(watched) ? this.nextLookAt(watched) : Infinity));
+			this.pokeIfBefore(Math.min(watched.deadline, this.sentinels.includes(watched) ? nextLookAt(watched) : Infinity));
 			this.driving ??= this.drive();
 		});
 	}
@@ -122,12 +73,12 @@ export class BatchWatch {
 	/** No more items will come: resolves once every watched item has its outcome. */
 	async close(): Promise<void> {
 		this.closed = true;
-		this.wake?.abort();
+		this.alarm.wake();
 		await this.driving;
 	}
 
 	private pokeIfBefore(at: number): void {
-		if (at < this.sleepingUntil) this.wake?.abort();
+		if (at < this.alarm.sleepingUntil) this.alarm.wake();
 	}
 
 	private async drive(): Promise<void> {
@@ -136,7 +87,7 @@ export class BatchWatch {
 			const now = Date.now();
 			const { due, nextAt } = this.dueLooks(now);
 			for (const watched of due) void this.look(watched);
-			await this.sleep(Math.max(1, Math.min(nextAt, now + IDLE_MS) - now));
+			await this.alarm.sleep(Math.max(1, Math.min(nextAt, now + IDLE_MS) - now), this.stopSignal);
 		}
 	}
 
@@ -144,7 +95,9 @@ export class BatchWatch {
 	private knownDurationMs(now: number): number {
 		let longest = 0;
 		for (const sentinel of this.sentinels) {
-			const endsAt = this.running.has(sentinel) ? Math.max(now, sentinel.estimatedEndAt ?? 0) : (sentinel.lastTriedAt ?? now);
+			// a running sentinel: at least until now, or its end at the rate seen between two looks
+			const rated = sentinel.previous ? (sentinel.estimatedEndAt ?? 0) : 0;
+			const endsAt = this.running.has(sentinel) ? Math.max(now, rated) : (sentinel.lastTriedAt ?? now);
 			longest = Math.max(longest, endsAt - sentinel.acceptedAt);
 		}
 		return longest;
@@ -160,7 +113,7 @@ export class BatchWatch {
 		};
 		for (const sentinel of this.sentinels) {
 			if (!this.running.has(sentinel) || sentinel.looking) continue;
-			const at = Math.min(this.nextLookAt(sentinel), sentinel.deadline);
+			const at = Math.min(nextLookAt(sentinel), sentinel.deadline);
 			if (at <= now) take(sentinel);
 			else nextAt = Math.min(nextAt, at);
 		}
@@ -195,13 +148,6 @@ export class BatchWatch {
 		return { due, nextAt: Math.min(nextAt, this.deadlines.peekKey()) };
 	}
 
-	private nextLookAt(watched: Watched): number {
-		const since = watched.lastTriedAt ?? watched.acceptedAt;
-		const scheduled = since + nextPollDelayMs(watched.looks, watched.item.prepared.pollIntervalMs);
-		const promised = watched.estimatedEndAt;
-		return promised !== undefined && promised < scheduled ? Math.max(promised, since + MIN_LOOK_GAP_MS) : scheduled;
-	}
-
 	private async look(watched: Watched): Promise<void> {
 		watched.lastTriedAt = Date.now();
 		watched.looks++;
@@ -219,25 +165,12 @@ export class BatchWatch {
 		const now = Date.now();
 		if (isFinalStatus(watched.task.statusCode)) return this.finish(watched, { task: watched.task });
 		if (now >= watched.deadline) return this.finish(watched, timedOut(this.context, watched));
-		if (!watched.lastFailure) {
-			const latest = { at: now, progress: watched.task.progress };
-			watched.estimatedEndAt = estimatedEndAt(watched.acceptedAt, watched.latest, latest);
-			watched.previous = watched.latest;
-			watched.latest = latest;
-		}
+		if (!watched.lastFailure) recordProgress(watched, now);
 		const isSentinel = this.sentinels.includes(watched);
-		const at = isSentinel ? this.nextLookAt(watched) : this.nextLookAfterFirst(watched);
+		const at = isSentinel ? nextLookAt(watched) : nextLookAfterFirst(watched);
 		if (!isSentinel) this.again.push(at, { watched, version: ++watched.version });
 		// A sentinel's answer also moves when the other tasks are due.
 		this.pokeIfBefore(isSentinel ? now : at);
-	}
-
-	/** A task past its first look: one Poll Interval later, or when its progress says it ends if sooner. */
-	private nextLookAfterFirst(watched: Watched): number {
-		const since = watched.lastTriedAt ?? Date.now();
-		const scheduled = since + watched.item.prepared.pollIntervalMs;
-		const promised = watched.estimatedEndAt;
-		return promised !== undefined && promised < scheduled ? Math.max(promised, since + MIN_LOOK_GAP_MS) : scheduled;
 	}
 
 	private finish(watched: Watched, outcome: Outcome): void {
@@ -245,7 +178,7 @@ export class BatchWatch {
 		watched.version++;
 		watched.settle(outcome);
 		// The driver cares when the batch is done, or when a sentinel's end sets the others' looks.
-		if (this.running.size === 0 || this.sentinels.includes(watched)) this.wake?.abort();
+		if (this.running.size === 0 || this.sentinels.includes(watched)) this.alarm.wake();
 	}
 
 	private settleAllStopped(): void {
@@ -256,22 +189,6 @@ export class BatchWatch {
 				taskId: watched.task.taskId,
 			});
 			this.finish(watched, { task: watched.task, failure: { error } });
-		}
-	}
-
-	/** Sleeps until `ms` have passed, something needs an earlier look, or the execution stops. */
-	private async sleep(ms: number): Promise<void> {
-		const wake = new AbortController();
-		const onStop = () => wake.abort();
-		this.stopSignal.addEventListener('abort', onStop, { once: true });
-		this.wake = wake;
-		this.sleepingUntil = Date.now() + ms;
-		try {
-			await pause(ms, wake.signal);
-		} finally {
-			this.stopSignal.removeEventListener('abort', onStop);
-			this.wake = undefined;
-			this.sleepingUntil = 0;
 		}
 	}
 }

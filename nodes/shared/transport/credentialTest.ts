@@ -6,7 +6,8 @@ type LegacyRequest = ICredentialTestFunctions['helpers']['request'];
 import { DEFAULT_BASE_URL, TASK_QUERY_PATH } from '../constants';
 import { authHeaders, keyPairOf } from '../helpers/authHeaders';
 import { credentialVerdict } from '../helpers/credentialVerdict';
-import { describeNetworkCode, joinUrl, networkCodeOf } from './request';
+import { describeNetworkCode, networkCodeOf } from './networkCodes';
+import { joinUrl } from './request';
 
 /** A task id of the vendor's form that no task has, so the look-up bills and changes nothing. */
 const PROBE_TASK_ID = 'tm_credential_check-0-000000000000000000000000';

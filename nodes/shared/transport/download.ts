@@ -3,7 +3,8 @@ import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 import { acceptedMediaType } from '../helpers/mediaFiles';
 import { pause } from '../helpers/pause';
 import { isRetryable, retryDelayMs } from '../helpers/retryPolicy';
-import { describeNetworkCode, networkCodeOf, type RequestContext, type TransportSettings } from './request';
+import { describeNetworkCode, networkCodeOf } from './networkCodes';
+import type { RequestContext, TransportSettings } from './request';
 
 /** A result file that could not be fetched; `hint` tells the user what to do. */
 export class ResultDownloadError extends Error {
