@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../shared/constants';
+import { CREDENTIAL_NAME } from '../shared/constants';
 import { BoundedCache } from '../shared/helpers/boundedCache';
 import { parseCallbackBody } from '../shared/helpers/callbackPayload';
 import { fileLabelOfTask } from '../shared/helpers/controlTypes';
@@ -13,7 +13,7 @@ import type { Task } from '../shared/helpers/taskResult';
 import { taskJson } from '../shared/results/itemBuilder';
 import { downloadTaskFiles } from '../shared/results/resultFiles';
 import { queryTask } from '../shared/transport/api';
-import { credentialOf, type TransportSettings } from '../shared/transport/request';
+import { transportWith, type TransportSettings } from '../shared/transport/request';
 import { ToMovieeRequestFailure } from '../shared/transport/requestFailure';
 import { rawRequest } from './rawRequest';
 
@@ -46,15 +46,12 @@ function bodySize(context: IWebhookFunctions): number {
 }
 
 function transportFor(context: IWebhookFunctions, credentials: ICredentialDataDecryptedObject): TransportSettings {
-	const { baseUrl } = credentials;
-	return {
-		baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL,
-		credential: credentialOf(context, credentials),
+	return transportWith(context, credentials, {
 		maxTries: readNumberOption({}, 'maxTries'),
 		requestTimeoutMs: readNumberOption({}, 'requestTimeout') * 1000,
 		limiter: new AdaptiveConcurrency(1),
 		retryAmbiguousSubmits: false,
-	};
+	});
 }
 
 /**

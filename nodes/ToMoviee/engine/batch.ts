@@ -1,12 +1,12 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../shared/constants';
+import { CREDENTIAL_NAME } from '../../shared/constants';
 import { AdaptiveConcurrency, runPooled } from '../../shared/helpers/concurrency';
 import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import { finishItems } from '../../shared/results/finishItems';
 import { judged, type ItemPlan, type Outcome } from '../../shared/results/itemBuilder';
 import type { ItemError } from '../../shared/transport/errors';
-import { credentialOf, type TransportSettings } from '../../shared/transport/request';
+import { transportWith, type TransportSettings } from '../../shared/transport/request';
 import type { Operation, PreparedItem } from '../actions/operation';
 import { lookOnce, parkBatch, resumeUrlOf } from './park';
 import { BatchWatch } from './poll';
@@ -65,16 +65,13 @@ class BatchResults {
 }
 
 function transportFor(context: IExecuteFunctions, settings: BatchSettings, credentials: ICredentialDataDecryptedObject): TransportSettings {
-	const { baseUrl } = credentials;
-	return {
-		baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL,
-		credential: credentialOf(context, credentials),
+	return transportWith(context, credentials, {
 		maxTries: settings.maxTries,
 		requestTimeoutMs: settings.requestTimeoutMs,
 		limiter: new AdaptiveConcurrency(settings.maxConcurrency),
 		retryAmbiguousSubmits: settings.retryAmbiguousSubmits,
 		signal: context.getExecutionCancelSignal?.(),
-	};
+	});
 }
 
 /** Phase 1: every item is validated before any request; a bad item fails alone or fails the node. */

@@ -15,6 +15,7 @@ export const LEDGER_CHECK_KEY = 'tomovieeLedgerCheck';
 export const CHECK_AFTER_MS = 2000;
 /** ...and each check that finds a task still running doubles the pause, up to this. */
 export const CHECK_AFTER_MAX_MS = 60_000;
+const RESUME_GRACE_MS = 15_000;
 
 /**
  * What this n8n process has learned about one parked batch from its callbacks. A callback
@@ -27,7 +28,7 @@ export const CHECK_AFTER_MAX_MS = 60_000;
  * pause (CHECK_AFTER_MS doubling to CHECK_AFTER_MAX_MS), so a check costs a look-up or two.
  */
 export class CallbackLedger {
-	/** Reported ended by a callback, not yet confirmed. */
+	/** Reported ended by a callback, not yet looked up. */
 	readonly claimed = new Set<string>();
 
 	/** Confirmed ended by ToMoviee. */
@@ -42,21 +43,45 @@ export class CallbackLedger {
 
 	private checkDelayMs = CHECK_AFTER_MS;
 
+	/** A call of this process handed n8n the resume. */
 	resumed = false;
 
-	private indexes: Map<string, number> | undefined;
+	/**
+	 * When the call resuming the batch in this process returned (Infinity while it runs). n8n 1.x
+	 * resumes once per call, so only one call may, and no second call downloads the results
+	 * again. The claim lasts while that call runs and RESUME_GRACE_MS after a resume was handed to
+	 * n8n, the time n8n takes to mark the execution running (from then on n8n answers 409 itself).
+	 * A resume n8n refused (2.x: 500, e.g. during its start-up recovery) is claimed again by the retry.
+	 */
+	private resumeClaimedAt: number | undefined;
+
+	private taskIds: Set<string> | undefined;
 
 	constructor(maxConcurrency: number) {
 		this.limiter = new AdaptiveConcurrency(maxConcurrency);
 	}
 
-	/** The item index of a task of the batch, or -1. */
-	indexOf(batch: ParkedBatch, taskId: string): number {
-		if (!this.indexes || this.indexes.size === 0) {
-			this.indexes = new Map();
-			batch.items.forEach((item, index) => item.taskId && this.indexes?.set(item.taskId, index));
-		}
-		return this.indexes.get(taskId) ?? -1;
+	/** Whether a task belongs to the batch. */
+	includes(batch: ParkedBatch, taskId: string): boolean {
+		this.taskIds ??= new Set(batch.items.flatMap((item) => (item.taskId ? [item.taskId] : [])));
+		return this.taskIds.has(taskId);
+	}
+
+	get isResuming(): boolean {
+		return this.resumeClaimedAt !== undefined && Date.now() - this.resumeClaimedAt < RESUME_GRACE_MS;
+	}
+
+	/** Claims the resume for this call; false when another call holds it. */
+	claimResume(): boolean {
+		if (this.isResuming) return false;
+		this.resumeClaimedAt = Number.POSITIVE_INFINITY;
+		return true;
+	}
+
+	/** The claiming call returned: it kept the claim for the grace period only if it handed n8n the resume. */
+	releaseResume(handedToN8n: boolean): void {
+		this.resumed ||= handedToN8n;
+		this.resumeClaimedAt = handedToN8n ? Date.now() : undefined;
 	}
 
 	isKnown(taskId: string): boolean {
@@ -75,19 +100,18 @@ export class CallbackLedger {
 		}
 	}
 
-	/** Looks a task up; an ended task is kept, a claim ToMoviee contradicts is dropped. Throws when ToMoviee cannot be asked. */
+	/** Looks a task up: an ended task is kept, and its claim is settled either way. Throws when ToMoviee cannot be asked. */
 	async lookUp(context: IWebhookFunctions, taskId: string, transport: TransportSettings): Promise<Task> {
 		const task = await queryTask(context, taskId, transport);
 		if (isFinalStatus(task.statusCode)) this.ended.set(taskId, task);
-		else this.claimed.delete(taskId);
+		this.claimed.delete(taskId);
 		return task;
 	}
 
 	/** Every claim confirmed or dropped (claims whose background look-up failed are looked up now). */
 	async settleClaims(context: IWebhookFunctions, transport: TransportSettings): Promise<void> {
 		await Promise.all(this.confirming.values());
-		const open = [...this.claimed].filter((taskId) => !this.ended.has(taskId));
-		await Promise.all(open.map(async (taskId) => await this.lookUp(context, taskId, transport)));
+		await Promise.all([...this.claimed].map(async (taskId) => await this.lookUp(context, taskId, transport)));
 	}
 
 	/** (Re)starts the quiet-period timer: after a callback that left the batch open, or a check that did. */

@@ -71,12 +71,10 @@ export async function parkBatch(
 		resumeUrl,
 		items,
 	});
-	const shown = plans.map((plan, index): INodeExecutionData => {
+	const shown = plans.map((plan, index): IDataObject => {
 		const { task, failure } = outcomes[index];
-		let json: IDataObject;
-		if (failure) json = errorJson(failure, task, plan.inputs, 'main');
-		else json = isFinalStatus(task.statusCode) ? taskJson(task, plan.inputs) : parkedJson(task, plan.inputs);
-		return { json, pairedItem: { item: plan.itemIndex } };
+		if (failure) return errorJson(failure, task, plan.inputs, 'main');
+		return isFinalStatus(task.statusCode) ? taskJson(task, plan.inputs) : parkedJson(task, plan.inputs);
 	});
 	// A copy of this node's input with the task fields, not a change of the shared input objects
 	// (they are also the upstream node's saved output). The output while parked is the same
@@ -85,7 +83,7 @@ export async function parkBatch(
 	const input = executeData.data.main[0] ?? [];
 	// Plans are in input order, one per input item.
 	const passedOn = input.map((item, itemIndex): INodeExecutionData =>
-		shown[itemIndex] ? { ...item, json: { ...item.json, ...shown[itemIndex].json }, pairedItem: { item: itemIndex } } : item,
+		shown[itemIndex] ? { ...item, json: { ...item.json, ...shown[itemIndex] }, pairedItem: { item: itemIndex } } : item,
 	);
 	executeData.data.main[0] = passedOn;
 	await context.putExecutionToWait(until);

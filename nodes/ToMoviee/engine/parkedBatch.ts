@@ -36,7 +36,7 @@ interface StoredBatch {
 	maxTries: number;
 	requestTimeoutMs: number;
 	resumeUrl: string;
-	common: Pick<ItemPlan, 'fileLabel' | 'download'>;
+	common: Partial<Pick<ItemPlan, 'fileLabel' | 'download'>>;
 	items: Array<Omit<ParkedItem, 'plan'> & { inputs: ItemPlan['inputs'] } & Partial<Pick<ItemPlan, 'fileLabel' | 'download'>>>;
 }
 
@@ -51,10 +51,9 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 
 export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch & { resumeUrl: string }): void {
 	const first = batch.items[0]?.plan;
-	const common = {
-		fileLabel: batch.items.every((item) => item.plan.fileLabel === first?.fileLabel) ? first?.fileLabel : undefined,
-		download: batch.items.every((item) => sameJson(item.plan.download, first?.download)) ? first?.download : undefined,
-	};
+	const common: StoredBatch['common'] = {};
+	if (first && batch.items.every((item) => item.plan.fileLabel === first.fileLabel)) common.fileLabel = first.fileLabel;
+	if (first?.download && batch.items.every((item) => sameJson(item.plan.download, first.download))) common.download = first.download;
 	const stored: StoredBatch = {
 		version: 2,
 		errorShape: batch.errorShape,
@@ -62,7 +61,7 @@ export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch 
 		maxTries: batch.maxTries,
 		requestTimeoutMs: batch.requestTimeoutMs,
 		resumeUrl: batch.resumeUrl,
-		common: JSON.parse(JSON.stringify(common)) as StoredBatch['common'],
+		common,
 		items: batch.items.map(({ plan, ...rest }) => ({
 			...rest,
 			inputs: plan.inputs,

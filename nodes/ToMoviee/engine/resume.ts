@@ -1,12 +1,11 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../shared/constants';
-import { BoundedCache } from '../../shared/helpers/boundedCache';
+import { CREDENTIAL_NAME } from '../../shared/constants';
 import { parseCallbackBody } from '../../shared/helpers/callbackPayload';
 import { isFinalStatus, parseStatusCode } from '../../shared/helpers/taskStatus';
 import { finishItems } from '../../shared/results/finishItems';
 import type { Outcome } from '../../shared/results/itemBuilder';
-import { credentialOf, type TransportSettings } from '../../shared/transport/request';
+import { transportWith, type TransportSettings } from '../../shared/transport/request';
 import { isLedgerCheck, ledgerOf, type CallbackLedger } from './callbackLedger';
 import { knownOutcome, readParkedBatch, type ParkedBatch } from './parkedBatch';
 
@@ -27,43 +26,18 @@ export const resumeWebhooks: IWebhookDescription[] = [
 	},
 ];
 
-/**
- * Executions this process is resuming, with the time the resuming call returned (Infinity while
- * it runs): n8n 1.x resumes once per call, so only one call may, and no second call downloads
- * the results again. The claim lasts while that call runs and RESUME_GRACE_MS after, the time
- * n8n takes to mark the execution running (from then on n8n itself answers 409). A resume that
- * n8n refused (2.x: 500, e.g. during its start-up recovery) can then be claimed by the retry.
- */
-const resuming = new BoundedCache<number>(1_000);
-const RESUME_GRACE_MS = 15_000;
-
 function answer(context: IWebhookFunctions, status: number, msg: string): IWebhookResponseData {
 	context.getResponseObject().status(status).json({ code: status, msg });
 	return { noWebhookResponse: true };
 }
 
 function transportOf(context: IWebhookFunctions, batch: ParkedBatch, credentials: ICredentialDataDecryptedObject, ledger: CallbackLedger): TransportSettings {
-	const { baseUrl } = credentials;
-	return {
-		baseUrl: typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL,
-		credential: credentialOf(context, credentials),
+	return transportWith(context, credentials, {
 		maxTries: batch.maxTries,
 		requestTimeoutMs: batch.requestTimeoutMs,
 		limiter: ledger.limiter,
 		retryAmbiguousSubmits: false,
-	};
-}
-
-function isClaimed(executionId: string): boolean {
-	const returnedAt = resuming.get(executionId);
-	return returnedAt !== undefined && Date.now() - returnedAt < RESUME_GRACE_MS;
-}
-
-/** Claims the resume of an execution for this call; false when another call holds it. */
-function claimResume(executionId: string): boolean {
-	if (isClaimed(executionId)) return false;
-	resuming.set(executionId, Number.POSITIVE_INFINITY);
-	return true;
+	});
 }
 
 /**
@@ -72,6 +46,11 @@ function claimResume(executionId: string): boolean {
  */
 function busy(context: IWebhookFunctions): IWebhookResponseData {
 	return answer(context, 409, 'another callback is resuming this execution; try again');
+}
+
+function ignored(context: IWebhookFunctions, executionId: string, taskId: string | undefined): IWebhookResponseData {
+	context.logger.warn('ToMoviee callback for a task that is not part of this waiting batch: ignored', { executionId, taskId });
+	return { webhookResponse: OK };
 }
 
 function cannotAsk(context: IWebhookFunctions): IWebhookResponseData {
@@ -121,14 +100,12 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (parsed && !parsed.ok) return answer(this, 400, parsed.reason);
 	const batch = readParkedBatch(this);
 	const executionId = this.getExecutionId();
-	// Callbacks arriving while one of them resumes need no look-ups.
-	if (isClaimed(executionId)) return busy(this);
 	const reportedId = parsed?.ok ? parsed.task.taskId : undefined;
-	const ledger = batch ? ledgerOf(executionId, batch) : undefined;
-	if (!batch || !ledger || (reportedId !== undefined && ledger.indexOf(batch, reportedId) < 0)) {
-		this.logger.warn('ToMoviee callback for a task that is not part of this waiting batch: ignored', { executionId, taskId: reportedId });
-		return { webhookResponse: OK };
-	}
+	if (!batch) return ignored(this, executionId, reportedId);
+	const ledger = ledgerOf(executionId, batch);
+	// Callbacks arriving while one of them resumes need no look-ups.
+	if (ledger.isResuming) return busy(this);
+	if (reportedId !== undefined && !ledger.includes(batch, reportedId)) return ignored(this, executionId, reportedId);
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
 	const transport = transportOf(this, batch, credentials, ledger);
 	if (parsed?.ok && reportedId !== undefined && !ledger.ended.has(reportedId)) {
@@ -144,38 +121,31 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 		}
 	}
 	const open = openTaskIds(batch, ledger);
+	if (open.length > 0 && !check && batch.resumeUrl) {
+		ledger.armCheck(this, batch.resumeUrl);
+		return { webhookResponse: OK };
+	}
+	// Callbacks to other processes, or lost ones: the check asks ToMoviee, and so does a callback
+	// for a batch parked by the previous release (no resume URL in its record).
 	if (open.length > 0) {
-		// Callbacks to other processes, or lost ones: the check asks ToMoviee, and so does a
-		// batch parked by the previous release (no resume URL in its record).
-		if (check || !batch.resumeUrl) {
-			let allEnded = false;
-			try {
-				allEnded = await lookUpOpenTasks(this, open, ledger, transport);
-			} catch {
-				// A ToMoviee callback (a batch of the previous release) is asked to try again.
-				if (!check) return cannotAsk(this);
-			}
-			if (!allEnded) {
-				if (check && batch.resumeUrl) ledger.armCheck(this, batch.resumeUrl, { afterCheck: true });
-				return { webhookResponse: OK };
-			}
-		} else {
-			ledger.armCheck(this, batch.resumeUrl);
+		let allEnded = false;
+		try {
+			allEnded = await lookUpOpenTasks(this, open, ledger, transport);
+		} catch {
+			// A ToMoviee callback (a batch of the previous release) is asked to try again.
+			if (!check) return cannotAsk(this);
+		}
+		if (!allEnded) {
+			if (check && batch.resumeUrl) ledger.armCheck(this, batch.resumeUrl, { afterCheck: true });
 			return { webhookResponse: OK };
 		}
 	}
-	return await resumeIfAllEnded(this, batch, ledger, transport, executionId);
+	return await resumeIfAllEnded(this, batch, ledger, transport);
 }
 
-async function resumeIfAllEnded(
-	context: IWebhookFunctions,
-	batch: ParkedBatch,
-	ledger: CallbackLedger,
-	transport: TransportSettings,
-	executionId: string,
-): Promise<IWebhookResponseData> {
-	if (!claimResume(executionId)) return busy(context);
-	let resumes = false;
+async function resumeIfAllEnded(context: IWebhookFunctions, batch: ParkedBatch, ledger: CallbackLedger, transport: TransportSettings): Promise<IWebhookResponseData> {
+	if (!ledger.claimResume()) return busy(context);
+	let handedToN8n = false;
 	try {
 		try {
 			await ledger.settleClaims(context, transport);
@@ -187,12 +157,9 @@ async function resumeIfAllEnded(
 		if (outcomes.some((outcome) => outcome === undefined)) return { webhookResponse: OK };
 		const plans = batch.items.map((item) => item.plan);
 		const { items } = await finishItems(context, plans, outcomes as Outcome[], transport, batch.errorShape);
-		ledger.resumed = true;
-		resumes = true;
+		handedToN8n = true;
 		return { workflowData: [items as INodeExecutionData[]], webhookResponse: OK as IDataObject };
 	} finally {
-		// Only a call that handed n8n the resume keeps the claim for the grace period.
-		if (resumes) resuming.set(executionId, Date.now());
-		else resuming.delete(executionId);
+		ledger.releaseResume(handedToN8n);
 	}
 }

@@ -3,11 +3,11 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 /** The one HTTP helper n8n gives a credential test (its `httpRequest` is not offered there). */
 type LegacyRequest = ICredentialTestFunctions['helpers']['request'];
 
-import { DEFAULT_BASE_URL, TASK_QUERY_PATH } from '../constants';
+import { TASK_QUERY_PATH } from '../constants';
 import { authHeaders, keyPairOf } from '../helpers/authHeaders';
 import { credentialVerdict } from '../helpers/credentialVerdict';
 import { describeNetworkCode, networkCodeOf } from './networkCodes';
-import { joinUrl } from './request';
+import { baseUrlOf, joinUrl } from './request';
 
 /** A task id of the vendor's form that no task has, so the look-up bills and changes nothing. */
 const PROBE_TASK_ID = 'tm_credential_check-0-000000000000000000000000';
@@ -19,7 +19,7 @@ const PROBE_TASK_ID = 'tm_credential_check-0-000000000000000000000000';
 export async function probeCredential(request: LegacyRequest, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
 	const keyPair = keyPairOf(data);
-	const baseUrl = typeof data.baseUrl === 'string' && data.baseUrl !== '' ? data.baseUrl : DEFAULT_BASE_URL;
+	const baseUrl = baseUrlOf(data);
 	if (keyPair.appKey === '' || keyPair.appSecret === '') return { status: 'Error', message: 'Enter both the app key and the app secret' };
 	try {
 		const response = (await request({

@@ -7,7 +7,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME } from '../constants';
+import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../constants';
 import type { AdaptiveConcurrency } from '../helpers/concurrency';
 import { pause } from '../helpers/pause';
 import { isAmbiguous, isRetryable, parseRetryAfterMs, retryDelayMs, type RequestKind } from '../helpers/retryPolicy';
@@ -23,18 +23,29 @@ export interface TransportSettings {
 	limiter: AdaptiveConcurrency;
 	retryAmbiguousSubmits: boolean;
 	signal?: AbortSignal;
-	/** The credential as read once for the batch (see `credentialOf`). */
+	/** The credential as read once for the batch (see `transportWith`). */
 	credential?: ICredentialsDecrypted;
 }
 
+/** The stored credential's Base URL, or ToMoviee's own when it has none. */
+export function baseUrlOf(data: ICredentialDataDecryptedObject | undefined): string {
+	const baseUrl = data?.baseUrl;
+	return typeof baseUrl === 'string' && baseUrl !== '' ? baseUrl : DEFAULT_BASE_URL;
+}
+
 /**
- * The node's credential, read once per batch: n8n's request helper then applies it to each
- * request (its `authenticate`, proxy and TLS rules as always) without loading and decrypting it
- * from the database again for every request.
+ * Transport settings with the node's credential read once (per batch, or per callback): n8n's
+ * request helper then applies it to each request (its `authenticate`, proxy and TLS rules as
+ * always) without loading and decrypting it from the database again for every request.
  */
-export function credentialOf(context: RequestContext, data: ICredentialDataDecryptedObject): ICredentialsDecrypted {
+export function transportWith(
+	context: RequestContext,
+	credentials: ICredentialDataDecryptedObject,
+	settings: Omit<TransportSettings, 'baseUrl' | 'credential'>,
+): TransportSettings {
 	const details = context.getNode().credentials?.[CREDENTIAL_NAME];
-	return { id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_NAME, data };
+	const credential = { id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_NAME, data: credentials };
+	return { ...settings, baseUrl: baseUrlOf(credentials), credential };
 }
 
 export interface ToMovieeCall {
