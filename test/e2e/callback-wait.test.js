@@ -19,8 +19,8 @@
 const fs = require('node:fs');
 const { createSimulator } = require('../simulator');
 const n8nLib = require('./lib/n8n');
-const { ACTION_TYPE, chain, credentialRef, splitOutNode, stagePackage } = require('./lib/fixtures');
-const { postJson, reportRunNode, sleep, startGate, startRecorder, withLogTail: withTail } = require('./lib/probes');
+const { stagePackage, waitingRecognizeWorkflow } = require('./lib/fixtures');
+const { postJson, sleep, startGate, startRecorder, withLogTail: withTail } = require('./lib/probes');
 
 jest.setTimeout(600_000);
 
@@ -40,40 +40,8 @@ const timeoutCase = {};
 const withLogTail = (run) => withTail(() => n8n, run, 60);
 
 /** Images In (webhook) -> Split Out -> Recognize (waits with `waitMethod`) -> Done -> [Report]. */
-function waitWorkflow({ name, webhookPath, timeout = 120, onError, waitMethod = 'callback', options = {}, reportUrl }) {
-	const nodes = [
-		{
-			id: `${webhookPath}-in`,
-			name: 'Images In',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: `${webhookPath}-hook`,
-			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', options: {} },
-		},
-		splitOutNode('body.images'),
-		{
-			id: `${webhookPath}-wait`,
-			name: 'Recognize',
-			type: ACTION_TYPE,
-			typeVersion: 1,
-			position: [400, 0],
-			...(onError ? { onError } : {}),
-			credentials: credentialRef(credential),
-			parameters: {
-				resource: 'imageRecognition',
-				operation: 'recognize',
-				imageUrl: '={{ $json.url }}',
-				controlType: '2',
-				waitForCompletion: true,
-				waitMethod,
-				options: { timeout, ...(waitMethod === 'poll' ? { pollInterval: 5 } : {}), ...options },
-			},
-		},
-		{ id: `${webhookPath}-done`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0], parameters: {} },
-	];
-	if (reportUrl) nodes.push(reportRunNode('Report', reportUrl));
-	return { name, nodes, connections: chain(nodes.map((node) => node.name)), settings: { executionOrder: 'v1' } };
+function waitWorkflow({ waitMethod = 'callback', ...rest }) {
+	return waitingRecognizeWorkflow(credential, { waitMethod, ...(waitMethod === 'poll' ? { pollInterval: 5 } : {}), ...rest });
 }
 
 /**

@@ -15,6 +15,16 @@ afterAll(async () => {
 	await simulator.stop();
 });
 
+/** Recognize with Wait for Callback over these images; the resume URL points at the webhook server. */
+async function parkRecognize(images: string[]) {
+	return await runWorkflow({
+		...toMovieeHarness(simulator),
+		baseUrl: server.url,
+		items: imagesItems(images),
+		node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+	});
+}
+
 describe('Wait for Callback: park, callbacks, resume', () => {
 	it('a parked batch of 3 resumes once, when the last task has called back, and the next node gets 3 items', async () => {
 		// Tasks end one after another, so the first callbacks find others still running.
@@ -61,12 +71,7 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 	it('20 tasks: every callback that leaves tasks open is answered at once, and the batch costs 2 look-ups per task', async () => {
 		const images = Array.from({ length: 20 }, (_, i) => `https://x.test/many-${i}.png?duration=${300 + 40 * i}`);
 		const queriesBefore = apiRequests(simulator, 'query').length;
-		const run = await runWorkflow({
-			...toMovieeHarness(simulator),
-			baseUrl: server.url,
-			items: imagesItems(images),
-			node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
-		});
+		const run = await parkRecognize(images);
 		expect(run.status).toBe('waiting');
 		const done = await run.execution.finished;
 		expect(done.status).toBe('success');
@@ -79,12 +84,7 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 	it('a callback lost on the way: the node checks the batch itself after a quiet period and resumes it', async () => {
 		const images = ['https://x.test/told.png?duration=300', 'https://x.test/lost.png?duration=500&nocallback'];
 		const queriesBefore = apiRequests(simulator, 'query').length;
-		const run = await runWorkflow({
-			...toMovieeHarness(simulator),
-			baseUrl: server.url,
-			items: imagesItems(images),
-			node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
-		});
+		const run = await parkRecognize(images);
 		expect(run.status).toBe('waiting');
 		const done = await run.execution.finished;
 		expect(done.status).toBe('success');
@@ -96,12 +96,7 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 
 	it('no callback ever arrives: the check after parking, repeated with longer pauses, resumes the batch', async () => {
 		const images = ['https://x.test/quiet-a.png?duration=2500&nocallback', 'https://x.test/quiet-b.png?duration=300&nocallback'];
-		const run = await runWorkflow({
-			...toMovieeHarness(simulator),
-			baseUrl: server.url,
-			items: imagesItems(images),
-			node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
-		});
+		const run = await parkRecognize(images);
 		expect(run.status).toBe('waiting');
 		const done = await run.execution.finished;
 		expect(done.status).toBe('success');
@@ -111,11 +106,7 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 	});
 
 	it('a made-up "succeeded" for a running task resumes nothing; the real callback afterwards resumes with what ToMoviee says', async () => {
-		const run = await runWorkflow({
-			...toMovieeHarness(simulator),
-			baseUrl: server.url,
-			node: { type: NODE_TYPE, parameters: recognize('https://x.test/real.png?duration=1500', { waitMethod: 'callback' }, { timeout: 300 }) },
-		});
+		const run = await parkRecognize(['https://x.test/real.png?duration=1500']);
 		expect(run.status).toBe('waiting');
 		const [submit] = apiRequests(simulator, 'submit').slice(-1);
 		const task = [...simulator.tasks.values()].find((candidate) => candidate.callback === submit.body.callback);

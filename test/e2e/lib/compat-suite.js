@@ -14,6 +14,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const n8nLib = require('./n8n');
 const fx = require('./fixtures');
+const probes = require('./probes');
 const { createSimulator } = require('../../simulator');
 
 const APP_KEY = 'compat-key';
@@ -269,7 +270,7 @@ function describeCompatSuite({ version, installWithNpm = false }) {
 		test(
 			'five callbacks arriving together resume the execution exactly once',
 			withLogTail(async () => {
-				const counter = await fx.startHitCounter();
+				const counter = await probes.startRecorder();
 				try {
 					const workflowId = await createActiveWorkflow(
 						fx.waitingRecognizeWorkflow(state.credential, { name: 'compat one resume', webhookPath: 'compat-one-resume', reportUrl: `${counter.url}/ran` }),
@@ -296,13 +297,13 @@ function describeCompatSuite({ version, installWithNpm = false }) {
 						.slice(callbacksFrom)
 						.map((c) => (c.status === null ? `${c.error}`.replace(/after \d+ms/, '') : c.status));
 					console.log(
-						`${label()}: 5 callbacks together -> ${counter.hits.length} run(s) of the workflow's tail; callback answers ${JSON.stringify(answers)}`,
+						`${label()}: 5 callbacks together -> ${counter.requests.length} run(s) of the workflow's tail; callback answers ${JSON.stringify(answers)}`,
 					);
 					expect(done.status).toBe('success');
 					const execution = await n8nLib.getExecution(state.client, done.id);
 					expect(n8nLib.nodeOutputJson(execution, 'Recognize').map((item) => item.status)).toEqual(Array(5).fill('succeeded'));
 					expect((await n8nLib.listExecutions(state.client, workflowId)).count).toBe(1);
-					expect(counter.hits.map((hit) => hit.body)).toEqual([{ executionId: done.id, items: 5 }]);
+					expect(counter.requests.map((hit) => hit.body)).toEqual([{ executionId: done.id, items: 5 }]);
 				} finally {
 					await counter.close();
 				}

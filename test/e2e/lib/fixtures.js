@@ -6,7 +6,6 @@
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -67,35 +66,6 @@ function packPackage() {
 		staged.remove();
 		throw error;
 	}
-}
-
-/**
- * A local HTTP endpoint that records every request (for counting how often a workflow's tail ran).
- * Resolves to { url, hits: [{ path, body, at }], close }.
- */
-async function startHitCounter() {
-	const hits = [];
-	const server = http.createServer((request, response) => {
-		let body = '';
-		request.on('data', (chunk) => (body += chunk));
-		request.on('end', () => {
-			let parsed = body;
-			try {
-				parsed = JSON.parse(body);
-			} catch {
-				// keep the raw text
-			}
-			hits.push({ path: request.url, body: parsed, at: Date.now() });
-			response.writeHead(200, { 'content-type': 'application/json' });
-			response.end('{"ok":true}');
-		});
-	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${server.address().port}`,
-		hits,
-		close: () => new Promise((resolve) => server.close(resolve)),
-	};
 }
 
 /** base64url(HMAC-SHA256(appSecret, pathname)), the trigger's documented URL signature. */
@@ -274,7 +244,7 @@ function reportRunNode(name, url) {
  */
 function waitingRecognizeWorkflow(
 	credential,
-	{ name, webhookPath, waitMethod = 'callback', timeout = 120, pollInterval, onError, reportUrl },
+	{ name, webhookPath, waitMethod = 'callback', timeout = 120, pollInterval, onError, reportUrl, options = {} },
 ) {
 	const nodes = [
 		{
@@ -302,7 +272,7 @@ function waitingRecognizeWorkflow(
 				controlType: '2',
 				waitForCompletion: true,
 				waitMethod,
-				options: { timeout, ...(pollInterval ? { pollInterval } : {}) },
+				options: { timeout, ...(pollInterval ? { pollInterval } : {}), ...options },
 			},
 		},
 		{ id: `${webhookPath}-done`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [600, 0], parameters: {} },
@@ -380,7 +350,6 @@ module.exports = {
 	CREDENTIAL_TYPE,
 	stagePackage,
 	packPackage,
-	startHitCounter,
 	signPath,
 	credentialRef,
 	splitOutNode,

@@ -2,46 +2,15 @@
 /**
  * Small instruments for the 2.41 e2e suites (n8n.e2e.test.js, callback-wait.test.js): an HTTP
  * recorder, a TCP gate in front of n8n, the trigger's URL signer, the n8n process's resident
- * memory, and plain HTTP helpers. Node built-ins only.
+ * memory; the plain HTTP helpers come from ./n8n and are passed on.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
+const { postJson, withLogTail } = require('./n8n');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** POSTs JSON (or a raw string) and resolves to { status, text, json } (json undefined if not JSON). */
-async function postJson(url, body, { headers = {} } = {}) {
-	const response = await fetch(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', ...headers },
-		body: typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await response.text();
-	let json;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = undefined;
-	}
-	return { status: response.status, text, json };
-}
-
-/** Wraps a test body so a failure carries the end of n8n's log. `getN8n` returns the instance. */
-function withLogTail(getN8n, run, lines = 40) {
-	return async (...args) => {
-		try {
-			await run(...args);
-		} catch (error) {
-			const n8n = getN8n();
-			if (n8n && error && typeof error === 'object') {
-				error.message += `\n\n--- end of the n8n log (${n8n.logFile}) ---\n${n8n.logTail(lines)}`;
-			}
-			throw error;
-		}
-	};
-}
 
 /**
  * An HTTP server that records every request ({method, url, headers, body, at}) and answers
@@ -73,29 +42,6 @@ async function startRecorder() {
 				server.closeAllConnections?.();
 				server.close(resolve);
 			}),
-	};
-}
-
-/**
- * An HTTP Request node that POSTs {executionId, items} to `url` once per run of its node
- * (executeOnce): a recorder then counts how often the workflow's tail ran.
- */
-function reportRunNode(name, url) {
-	return {
-		id: `${name.toLowerCase().replace(/\W+/g, '-')}-report`,
-		name,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [800, 0],
-		executeOnce: true,
-		parameters: {
-			method: 'POST',
-			url,
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify({ executionId: $execution.id, items: $input.all().length }) }}',
-			options: {},
-		},
 	};
 }
 
@@ -219,7 +165,6 @@ module.exports = {
 	postJson,
 	withLogTail,
 	startRecorder,
-	reportRunNode,
 	startGate,
 	triggerSignature,
 	signedUrl,
