@@ -10,7 +10,6 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { TOMOVIEE_ICON } from '../shared/descriptions';
-import { testToMovieeCredential } from '../shared/transport/credentialTest';
 import { resources } from './actions/resources';
 import { router } from './actions/router';
 import { resumeOnCallback, resumeWebhooks } from './engine/resume';
@@ -58,15 +57,11 @@ export class ToMoviee implements INodeType {
 		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'toMovieeApi', required: true, testedBy: 'toMovieeApiTest' }],
+		credentials: [{ name: 'toMovieeApi', required: true }],
 		// Like n8n's send-and-wait nodes: a restart webhook only, reachable through the resume URL
 		// of a waiting execution; nothing is registered, so no lifecycle methods.
 		webhooks: resumeWebhooks,
 		properties: [resourceProperty, ...Object.values(resources).flatMap((resource) => resource.description)],
-	};
-
-	methods = {
-		credentialTest: { toMovieeApiTest: testToMovieeCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -14,6 +14,7 @@ import { taskJson } from '../shared/results/itemBuilder';
 import { downloadTaskFiles } from '../shared/results/resultFiles';
 import { queryTask } from '../shared/transport/api';
 import { transportWith, type TransportSettings } from '../shared/transport/request';
+import { CHECK_CREDENTIAL } from '../shared/transport/credentialRejection';
 import { ToMovieeRequestFailure } from '../shared/transport/requestFailure';
 import { rawRequest } from './rawRequest';
 
@@ -84,6 +85,10 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 			const known = await queryTask(this, parsed.task.taskId, transport);
 			task = known.params === undefined && parsed.task.params !== undefined ? { ...known, params: parsed.task.params } : known;
 		} catch (error) {
+			if (error instanceof ToMovieeRequestFailure && error.kind === 'credential') {
+				// Answered retryably: ToMoviee's repeat gets through once the credential is fixed.
+				return refuse(this, 503, `${error.message}. ${CHECK_CREDENTIAL}`, parsed.task.taskId);
+			}
 			if (error instanceof ToMovieeRequestFailure && error.kind === 'api') {
 				return refuse(this, 200, `ToMoviee does not know task ${parsed.task.taskId} (${error.message})`, parsed.task.taskId);
 			}

@@ -3,8 +3,8 @@
 // verifies a package, on this checkout instead of a published version (its CLI only scans the
 // registry). Two legs, the scanner's own: the source (SOURCE_FILE_PATTERNS: package.json,
 // nodes/, credentials/) and the `npm pack` tarball unpacked (its compiled .js and package.json).
-// Inline eslint-disable comments are ignored, as at scan time. Exit 1 on any finding but the one
-// accepted below.
+// Inline eslint-disable comments are ignored, as at scan time. Exit 1 on any finding: there is no
+// allow-list.
 //
 //   node test/tools/scan-package.mjs        # builds dist/ first when it is missing
 import { execFileSync } from 'node:child_process';
@@ -40,36 +40,11 @@ function packAndUnpack(workDir) {
 	return { packageDir, tarball: path.basename(filename) };
 }
 
-/**
- * The one finding this package keeps on purpose: n8n gives a credential test function only the
- * legacy `this.helpers.request` (no httpRequest), and the credential test must read the answer's
- * code and message, which no declarative test rule can (README, Credentials). Any other finding,
- * or this rule anywhere else, fails the stage.
- */
-const ACCEPTED = { file: /\/(nodes|dist\/nodes)\/shared\/transport\/credentialTest\.(ts|js)$/, rule: '@n8n/community-nodes/no-deprecated-workflow-functions' };
-
-/** True when every error of the stylish report is the accepted one. */
-function onlyAccepted(details) {
-	let file = '';
-	let errors = 0;
-	for (const line of details.split('\n')) {
-		if (line.startsWith('/')) file = line.trim();
-		else if (/^\s+\d+:\d+\s+error\s/.test(line)) {
-			errors++;
-			if (!ACCEPTED.file.test(file) || !line.trim().endsWith(ACCEPTED.rule)) return false;
-		}
-	}
-	return errors > 0;
-}
-
 async function leg(label, dir, patterns) {
 	const result = await analyzePackage(dir, patterns);
-	const accepted = !result.passed && result.details !== undefined && onlyAccepted(result.details);
-	const verdict = result.passed ? 'ok  ' : accepted ? 'KNOWN' : 'FAIL';
-	console.log(`${verdict} ${label} [${patterns.join(', ')}]${result.message ? `: ${result.message}` : ''}`);
+	console.log(`${result.passed ? 'ok  ' : 'FAIL'} ${label} [${patterns.join(', ')}]${result.message ? `: ${result.message}` : ''}`);
 	if (result.details) console.log(result.details);
-	if (accepted) console.log(`Only the accepted finding (${ACCEPTED.rule} in the credential test): n8n's scanner reports it.`);
-	return result.passed || accepted;
+	return result.passed;
 }
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tomoviee-scan-'));
@@ -82,7 +57,7 @@ try {
 		console.log('n8n scanner: findings above (n8n would not verify this package)');
 		process.exitCode = 1;
 	} else {
-		console.log('n8n scanner: no findings other than the accepted one (see above)');
+		console.log('n8n scanner: 0 findings on the source and on the tarball');
 	}
 } finally {
 	fs.rmSync(workDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { CHECK_CREDENTIAL } from './credentialRejection';
 import { ResultDownloadError } from './download';
 import { ToMovieeRequestFailure } from './requestFailure';
 
@@ -19,8 +20,6 @@ export interface FailureContext {
 
 const BALANCE_PATTERN = /balance|insufficient|quota|credit|余额/i;
 const WSID_PATTERN = /wsid|user ?id/i;
-const AUTH_HINT =
-	'ToMoviee rejected the app key/secret. Check the ToMoviee API credential (the secret is called app_crit in the console).';
 
 export function hintForApiMessage(message: string | undefined, wsidSent = true): string | undefined {
 	if (message && BALANCE_PATTERN.test(message)) {
@@ -34,9 +33,6 @@ export function hintForApiMessage(message: string | undefined, wsidSent = true):
 
 function hintForHttp(status: number | undefined, tries: number): string | undefined {
 	switch (status) {
-		case 401:
-		case 403:
-			return AUTH_HINT;
 		case 413:
 			return 'The input file is too large for ToMoviee. Use a smaller file.';
 		case 429:
@@ -103,7 +99,11 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 	}
 	let message: string;
 	let description: string | undefined;
-	if (kind === 'api') {
+	if (kind === 'credential') {
+		const notSent = details.tries === 0 ? ' (not sent: an earlier request of this run was rejected)' : '';
+		message = `${error.message} ${where(context)}${notSent}`;
+		description = CHECK_CREDENTIAL;
+	} else if (kind === 'api') {
 		message = `ToMoviee error ${String(details.apiCode ?? '')}: ${details.apiMessage ?? error.message} ${where(context)}`;
 		description = hintForApiMessage(details.apiMessage, context.wsidSent);
 	} else if (kind === 'http') {
@@ -112,7 +112,7 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
 	} else {
 		message = `${error.message} ${where(context)}`;
 	}
-	const httpCode = kind === 'http' && details.httpCode !== undefined ? String(details.httpCode) : undefined;
+	const httpCode = (kind === 'http' || kind === 'credential') && details.httpCode !== undefined && details.httpCode >= 300 ? String(details.httpCode) : undefined;
 	const response: JsonObject = {
 		message,
 		...(details.apiCode !== undefined ? { code: details.apiCode } : {}),

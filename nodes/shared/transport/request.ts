@@ -11,6 +11,7 @@ import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../constants';
 import type { AdaptiveConcurrency } from '../helpers/concurrency';
 import { pause } from '../helpers/pause';
 import { isAmbiguous, isRetryable, parseRetryAfterMs, retryDelayMs, type RequestKind } from '../helpers/retryPolicy';
+import { describeRejection, isCredentialRejection, type GatewayAnswer } from './credentialRejection';
 import { networkCodeOf, describeNetworkCode } from './networkCodes';
 import { ToMovieeRequestFailure } from './requestFailure';
 
@@ -25,6 +26,8 @@ export interface TransportSettings {
 	signal?: AbortSignal;
 	/** The credential as read once for the batch (see `transportWith`). */
 	credential?: ICredentialsDecrypted;
+	/** Set by the first answer that rejects the key pair: later calls of the batch are not sent. */
+	rejection?: { failure?: ToMovieeRequestFailure };
 }
 
 /** The stored credential's Base URL, or ToMoviee's own when it has none. */
@@ -45,7 +48,7 @@ export function transportWith(
 ): TransportSettings {
 	const details = context.getNode().credentials?.[CREDENTIAL_NAME];
 	const credential = { id: details?.id ?? '', name: details?.name ?? '', type: CREDENTIAL_NAME, data: credentials };
-	return { ...settings, baseUrl: baseUrlOf(credentials), credential };
+	return { ...settings, baseUrl: baseUrlOf(credentials), credential, rejection: {} };
 }
 
 export interface ToMovieeCall {
@@ -95,6 +98,13 @@ function networkFailure(error: unknown, baseUrl: string, attempt: number, signal
 	});
 }
 
+/** A rejected key pair fails this call and, unsent, every later call of the same settings. */
+function rejected(settings: TransportSettings, answer: GatewayAnswer, tries: number): ToMovieeRequestFailure {
+	const failure = new ToMovieeRequestFailure('credential', describeRejection(answer), { ...answer, tries });
+	if (settings.rejection) settings.rejection.failure ??= failure;
+	return failure;
+}
+
 function cancelled(tries: number): ToMovieeRequestFailure {
 	return new ToMovieeRequestFailure('cancelled', 'The execution was stopped', { tries });
 }
@@ -124,8 +134,9 @@ export async function callToMoviee(context: RequestContext, call: ToMovieeCall, 
 	let redirects = 0;
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted) throw cancelled(attempt - 1);
+		const knownRejection = settings.rejection?.failure;
+		if (knownRejection) throw new ToMovieeRequestFailure('credential', knownRejection.message, { ...knownRejection.details, tries: 0 });
 		let failure: ToMovieeRequestFailure | undefined;
-		let retryAfterMs: number | undefined;
 		await limiter.acquire();
 		const sentAt = Date.now();
 		if (signal?.aborted) {
@@ -173,8 +184,13 @@ export async function callToMoviee(context: RequestContext, call: ToMovieeCall, 
 			if (!body || typeof body !== 'object' || Array.isArray(body)) {
 				throw new ToMovieeRequestFailure('response', 'ToMoviee answered with a body that is not a JSON object', { tries: attempt, httpCode: status });
 			}
-			return { code: api.code, msg: api.msg, data: (body as IDataObject).data };
+			const data = (body as IDataObject).data;
+			// A task answer may carry a non-zero code of its own; a rejection has no task in `data`.
+			const rejection = { httpCode: status, apiCode: api.code, apiMessage: api.msg };
+			if ((!data || typeof data !== 'object') && isCredentialRejection(rejection)) throw rejected(settings, rejection, attempt);
+			return { code: api.code, msg: api.msg, data };
 		}
+		if (isCredentialRejection({ httpCode: status })) throw rejected(settings, { httpCode: status, apiCode: api.code, apiMessage: api.msg }, attempt);
 		failure = new ToMovieeRequestFailure('http', api.msg ?? `HTTP ${status}`, {
 			tries: attempt,
 			httpCode: status,
@@ -184,7 +200,7 @@ export async function callToMoviee(context: RequestContext, call: ToMovieeCall, 
 		});
 		if (status === 429) limiter.onThrottled(sentAt);
 		if (!isRetryable(call.kind, { httpStatus: status }, settings.retryAmbiguousSubmits) || attempt >= settings.maxTries) throw failure;
-		retryAfterMs = parseRetryAfterMs(response.headers?.['retry-after'], Date.now());
+		const retryAfterMs = parseRetryAfterMs(response.headers?.['retry-after'], Date.now());
 		if (await pause(retryDelayMs(attempt, { retryAfterMs }), signal)) throw cancelled(attempt);
 	}
 }

@@ -1,5 +1,6 @@
 /** Why a ToMoviee call gave no usable answer; errors.ts turns it into the item's n8n error. */
-export type FailureKind = 'http' | 'api' | 'network' | 'cancelled' | 'response' | 'redirect';
+/** `credential`: the gateway rejected the app key/secret (see credentialRejection.ts). */
+export type FailureKind = 'http' | 'api' | 'network' | 'cancelled' | 'response' | 'redirect' | 'credential';
 
 export interface FailureDetails {
 	tries: number;
