@@ -154,6 +154,7 @@ export function generationOperation(spec: GenerationSpec): Operation {
 		menu: spec.menu,
 		description: updateDisplayOptions({ show: { resource: [spec.resource], operation: [spec.operation] } }, properties),
 		canParkForCallbacks: true,
+		waitsByDefault: true,
 		prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
 			const options = readOptions(this, itemIndex);
 			const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex), spec.prompt.maxLength);

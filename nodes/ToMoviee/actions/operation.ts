@@ -45,6 +45,8 @@ export interface Operation {
 	description: INodeProperties[];
 	/** Whether the operation offers Wait Method "Wait for Callback". */
 	canParkForCallbacks: boolean;
+	/** Wait for Completion's default (the UI's, and the fallback when a workflow has none). */
+	waitsByDefault: boolean;
 	prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem;
 	/** For look-ups: the echoed inputs and file label, read from the task once it is known. */
 	describeTask?(task: Task): Pick<ItemPlan, 'inputs' | 'fileLabel'>;

@@ -60,7 +60,7 @@ export function readBatchSettings(context: IExecuteFunctions, operation: Operati
 	try {
 		const waitForCompletion = readAgreed(context, itemCount, (index) => {
 			itemIndex = index;
-			return parseBoolean('waitForCompletion', 'Wait for Completion', context.getNodeParameter('waitForCompletion', index, true));
+			return parseBoolean('waitForCompletion', 'Wait for Completion', context.getNodeParameter('waitForCompletion', index, operation.waitsByDefault));
 		}, 'waitForCompletion', 'Wait for Completion') as boolean;
 		itemIndex = 0;
 		const waitMethod =

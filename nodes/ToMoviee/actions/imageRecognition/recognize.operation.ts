@@ -118,5 +118,6 @@ export const recognize: Operation = {
 	},
 	description,
 	canParkForCallbacks: true,
+	waitsByDefault: true,
 	prepare,
 };

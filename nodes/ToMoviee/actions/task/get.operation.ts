@@ -19,7 +19,12 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.taskId }}',
 		description: 'ID of a task submitted earlier (the taskId field of a ToMoviee step or trigger)',
 	},
-	waitForCompletionProperty,
+	{
+		...waitForCompletionProperty,
+		default: false,
+		description:
+			'Whether to keep looking the task up until it ends (up to the Timeout). Off: one look-up, the task as it is now.',
+	},
 	optionsCollection([], [...downloadOptions, ...batchOptions]),
 ];
 
@@ -57,6 +62,7 @@ export const get: Operation = {
 	},
 	description,
 	canParkForCallbacks: false,
+	waitsByDefault: false,
 	prepare,
 	describeTask,
 };
