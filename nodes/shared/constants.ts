@@ -1,5 +1,10 @@
 export const CREDENTIAL_NAME = 'toMovieeApi';
 
+export const README_URL = 'https://github.com/tomoviee/n8n-nodes-tomoviee#readme';
+
+/** The README section on getting a public URL for a file an item carries. */
+export const FILES_TO_URLS_HELP = 'https://github.com/tomoviee/n8n-nodes-tomoviee#images-you-hold-as-files';
+
 export const DEFAULT_BASE_URL = 'https://open-api.wondershare.cc';
 export const TASK_QUERY_PATH = '/v1/open/pub/task';
 

@@ -61,6 +61,22 @@ async function capture(): Promise<{ server: Server; url: string; seen: IncomingH
 	return { server: captureServer, url: `http://127.0.0.1:${(captureServer.address() as AddressInfo).port}`, seen };
 }
 
+describe('a key pair ToMoviee rejects', () => {
+	it.each(['http401', 'code'])('(%s) the look-up is answered 503 naming the rejected key pair, nothing starts', async (authFailure) => {
+		await startTrigger();
+		const { body } = await endedTask();
+		simulator.configure({ appKey: 'rotated-key', authFailure });
+		try {
+			const answer = await post(signed(hookUrl), body);
+			expect(answer.status).toBe(503);
+			expect(JSON.parse(answer.text).msg).toMatch(/^ToMoviee rejected the app key\/secret \((HTTP 401|code 680008)[^)]*\)+\. Check the app key and the app secret/);
+			expect(server.executions).toHaveLength(0);
+		} finally {
+			simulator.configure({ appKey: APP_KEY, authFailure: 'http401' });
+		}
+	});
+});
+
 describe('signatures bound to the public URL', () => {
 	it('a genuine signed callback starts one execution with the outcome ToMoviee reports', async () => {
 		await startTrigger();

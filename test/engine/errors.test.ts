@@ -55,23 +55,74 @@ describe('bad input is refused before any request', () => {
 	});
 });
 
+describe('an item that carries a file instead of a URL', () => {
+	it.each([
+		['an empty Image URL', '={{ $json.imageUrl }}'],
+		['a file name in Image URL', '={{ $json.imageUrl || $binary.data.fileName }}'],
+	])('%s: the error says ToMoviee reads URLs only and points to the README section', async (_case, imageUrl) => {
+		const run = await runToMoviee(simulator, {
+			parameters: recognize(imageUrl),
+			items: [
+				{ json: { imageUrl: 'https://x.test/ok.png' } },
+				{ json: { imageUrl: '' }, binary: { data: { data: Buffer.from('png').toString('base64'), mimeType: 'image/png', fileName: 'photo.png' } } },
+			],
+		});
+		expect(run.error).toBeInstanceOf(NodeOperationError);
+		expect(run.error!.message).toContain('this item carries a file (binary field "data"): ToMoviee reads inputs only from public URLs');
+		expect(run.error!.message).toContain('[item 1, field "imageUrl"]');
+		expect((run.error as NodeOperationError).description).toContain('https://github.com/tomoviee/n8n-nodes-tomoviee#images-you-hold-as-files');
+		expect(simulator.requests).toHaveLength(0);
+	});
+
+	it('an item without a file gets the plain message', async () => {
+		const run = await runToMoviee(simulator, { parameters: recognize('={{ "" }}') });
+		expect(run.error!.message).not.toContain('carries a file');
+	});
+});
+
 describe('API error classes', () => {
-	it('401 names the credential', async () => {
+	it('401 names the rejected key pair and the item', async () => {
 		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE), credentials: { appSecret: 'wrong' } });
 		expect(run.error).toBeInstanceOf(NodeApiError);
 		const error = run.error as NodeApiError;
 		expect(error.httpCode).toBe('401');
-		expect(error.message).toContain('[item 0]');
-		expect(error.description).toMatch(/app key\/secret/);
+		expect(error.message).toMatch(/^ToMoviee rejected the app key\/secret \(HTTP 401: invalid app key or secret\) while submitting the task \[item 0\]$/);
+		expect(error.description).toMatch(/app key and the app secret in the ToMoviee API credential/);
 		expect(JSON.stringify(error)).not.toContain(Buffer.from(`${APP_KEY}:wrong`).toString('base64'));
 		expect(apiRequests(simulator, 'submit')).toHaveLength(1); // not retried
 	});
 
-	it('HTTP 200 with an authorization code (68xxxx) is an error too', async () => {
+	it('HTTP 200 with an authorization code (68xxxx) names the rejected key pair too', async () => {
 		simulator.configure({ authFailure: 'code' });
 		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE), credentials: { appSecret: 'wrong' } });
 		expect(run.error).toBeInstanceOf(NodeApiError);
-		expect(run.error!.message).toMatch(/ToMoviee error 680008: app key or secret is invalid/);
+		expect(run.error!.message).toMatch(/^ToMoviee rejected the app key\/secret \(code 680008: app key or secret is invalid \(authorization failed\)\) while submitting the task \[item 0\]$/);
+	});
+
+	it.each(['http401', 'code'])('a rejected key pair (%s) is sent once per run: the other items fail unsent, each naming the rejection', async (authFailure) => {
+		simulator.configure({ authFailure });
+		const images = Array.from({ length: 30 }, (_, i) => `https://x.test/${i}.png`);
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }, { maxConcurrency: 1 }),
+			items: imagesItems(images),
+			credentials: { appSecret: 'wrong' },
+			continueOnFail: true,
+		});
+		expect(apiRequests(simulator, 'submit')).toHaveLength(1);
+		const items = run.items.map((item) => item.json);
+		expect(items).toHaveLength(30);
+		items.forEach((item, index) => {
+			expect(String(item.error)).toContain('ToMoviee rejected the app key/secret');
+			expect(String(item.error)).toContain(`[item ${index}]`);
+		});
+		expect(String(items[1].error)).toContain('not sent: an earlier request of this run was rejected');
+	});
+
+	it('a wsid that does not belong to the app key is not called a rejected key pair', async () => {
+		simulator.configure({ wsid: 4242 });
+		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE, {}, { wsid: 999 }) });
+		simulator.configure({ wsid: undefined });
+		expect(run.error!.message).not.toContain('rejected the app key');
 	});
 
 	it('a validation answer (code != 0) quotes msg and is not retried', async () => {

@@ -26,6 +26,14 @@ describe('Task > Get', () => {
 		expect(apiRequests(simulator, 'query')[0].body).toEqual({ task_id: taskId });
 	});
 
+	it('looks once by default (Wait for Completion is off unless turned on)', async () => {
+		const taskId = await submitOne('https://x.test/a.png?duration=30000');
+		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId } });
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].json).toMatchObject({ taskId, status: expect.stringMatching(/queued|processing/) });
+		expect(apiRequests(simulator, 'query')).toHaveLength(1);
+	});
+
 	it('waits until the task ends', async () => {
 		const taskId = await submitOne();
 		const run = await runToMoviee(simulator, {

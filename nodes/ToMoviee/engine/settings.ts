@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { readBooleanOption, readNumberOption, readWord } from '../../shared/helpers/options';
-import { InputError, parseBoolean } from '../../shared/helpers/validation';
+import { FILES_TO_URLS_HELP } from '../../shared/constants';
+import { InputError, parseBoolean, UrlInputError } from '../../shared/helpers/validation';
 import type { ErrorShape } from '../../shared/results/itemBuilder';
 import type { Operation } from '../actions/operation';
 
@@ -22,8 +23,26 @@ export interface BatchSettings {
 	remembersTasks: boolean;
 }
 
+/** ToMoviee reads inputs only from URLs: an item holding a file instead is told where to put it. */
+function fileInsteadOfUrl(context: IExecuteFunctions, error: InputError, itemIndex: number): NodeOperationError | undefined {
+	if (!(error instanceof UrlInputError)) return undefined;
+	const binary = context.getInputData()[itemIndex]?.binary;
+	const fields = binary ? Object.keys(binary) : [];
+	if (fields.length === 0) return undefined;
+	return new NodeOperationError(
+		context.getNode(),
+		`${error.message}, and this item carries a file (binary field "${fields[0]}"): ToMoviee reads inputs only from public URLs, not from files [item ${itemIndex}, field "${error.field}"]`,
+		{
+			itemIndex,
+			description: `Upload the file with a storage node that gives a public URL (S3, Google Drive, Cloudinary, your web server…) and put that URL in this field. How: ${FILES_TO_URLS_HELP}`,
+		},
+	);
+}
+
 export function inputErrorToNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
 	if (error instanceof InputError) {
+		const withFile = fileInsteadOfUrl(context, error, itemIndex);
+		if (withFile) return withFile;
 		return new NodeOperationError(context.getNode(), `${error.message} [item ${itemIndex}, field "${error.field}"]`, {
 			itemIndex,
 			description: error.hint,

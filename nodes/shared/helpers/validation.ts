@@ -12,6 +12,9 @@ export class InputError extends Error {
 	}
 }
 
+/** A parameter that must hold a URL holds none: an item that carries a file gets a pointer to storage. */
+export class UrlInputError extends InputError {}
+
 function asTrimmedString(value: unknown): string {
 	if (typeof value === 'string') return value.trim();
 	if (typeof value === 'number') return String(value);
@@ -63,7 +66,12 @@ export function parseHttpUrl(field: string, label: string, value: unknown): URL 
  * serve files without one). Returns the normalised URL.
  */
 export function validateMediaUrl(field: string, label: string, value: unknown, extensions: readonly string[]): string {
-	const url = parseHttpUrl(field, label, value);
+	let url: URL;
+	try {
+		url = parseHttpUrl(field, label, value);
+	} catch (error) {
+		throw error instanceof InputError ? new UrlInputError(error.field, error.message, error.hint) : error;
+	}
 	const lastSegment = decodeURIComponent(url.pathname.split('/').pop() ?? '');
 	const dot = lastSegment.lastIndexOf('.');
 	if (dot > 0) {

@@ -8,6 +8,8 @@
 export const AUTH_FAILURE_CODES: readonly number[] = [401, 403, 40101, 40103, 680008];
 
 const REJECTION_WORDS = /app.?key|secret|app_crit|signature|\bauth|credential|unauthori[sz]ed|access.?key|invalid.?key|签名|密钥|秘钥|鉴权|认证|授权/i;
+/** Messages about the account behind a valid key ("wsid does not belong to this app key"). */
+const ACCOUNT_WORDS = /wsid|user.?id|balance|quota|余额/i;
 
 export const CREDENTIAL_REJECTED = 'ToMoviee rejected the app key/secret';
 
@@ -27,7 +29,8 @@ function isNonZeroCode(code: unknown): boolean {
 export function isCredentialRejection({ httpCode, apiCode, apiMessage }: GatewayAnswer): boolean {
 	if (httpCode === 401 || httpCode === 403) return true;
 	if (!isNonZeroCode(apiCode)) return false;
-	return AUTH_FAILURE_CODES.includes(Number(apiCode)) || REJECTION_WORDS.test(apiMessage ?? '');
+	const message = apiMessage ?? '';
+	return AUTH_FAILURE_CODES.includes(Number(apiCode)) || (REJECTION_WORDS.test(message) && !ACCOUNT_WORDS.test(message));
 }
 
 /** "ToMoviee rejected the app key/secret (HTTP 401: invalid app key)" or "(code 680008: …)". */
