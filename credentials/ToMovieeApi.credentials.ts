@@ -65,7 +65,7 @@ export class ToMovieeApi implements ICredentialType {
 		dark: 'file:../nodes/shared/tomoviee.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/tomoviee/n8n-nodes-tomoviee#credentials';
+	documentationUrl = 'https://github.com/tomoviee/n8n-nodes-tomoviee#quick-start';
 
 	properties: INodeProperties[] = [
 		{

@@ -1,7 +1,5 @@
 export const CREDENTIAL_NAME = 'toMovieeApi';
 
-export const README_URL = 'https://github.com/tomoviee/n8n-nodes-tomoviee#readme';
-
 /** The README section on getting a public URL for a file an item carries. */
 export const FILES_TO_URLS_HELP = 'https://github.com/tomoviee/n8n-nodes-tomoviee#images-you-hold-as-files';
 

@@ -187,7 +187,8 @@ describe('installed as a community package', () => {
 				expect(node.credentials).toEqual([expect.objectContaining({ name: fx.CREDENTIAL_TYPE, required: true })]);
 			}
 			const action = nodes.find((entry) => entry.name === fx.ACTION_TYPE);
-			expect(action.credentials[0].testedBy).toBe('toMovieeApiTest');
+			// the credential's own declarative test is what n8n runs (no node test function)
+			expect(action.credentials[0].testedBy).toBeUndefined();
 			// the resume webhook answers only once n8n accepted the resume, as JSON
 			expect(action.webhooks).toEqual([expect.objectContaining({ restartWebhook: true, responseMode: 'onReceived', responseData: '' })]);
 			const trigger = nodes.find((entry) => entry.name === fx.TRIGGER_TYPE);
@@ -198,14 +199,13 @@ describe('installed as a community package', () => {
 	);
 
 	test(
-		"the editor's type lists carry the nodes and the credential (without a declarative test), and their icons are served",
+		"the editor's type lists carry the nodes and the credential (with its declarative test), and their icons are served",
 		withLogTail(async () => {
 			const nodes = await state.client.request('GET', '/types/nodes.json');
 			const credentials = await state.client.request('GET', '/types/credentials.json');
 			const credential = credentials.find((entry) => entry.name === fx.CREDENTIAL_TYPE);
 			expect(credential).toBeDefined();
-			// a declarative test on the credential would win over the node's credentialTest
-			expect(credential.test).toBeUndefined();
+			expect(credential.test.request).toMatchObject({ method: 'POST', url: TASK_QUERY_PATH });
 			expect(credential.supportedNodes).toEqual(expect.arrayContaining([fx.ACTION_TYPE, fx.TRIGGER_TYPE]));
 			const icons = [credential.iconUrl];
 			for (const type of [fx.ACTION_TYPE, fx.TRIGGER_TYPE]) {
@@ -262,40 +262,71 @@ describe('examples/ match what this n8n loaded', () => {
 	);
 });
 
-describe('credential test through n8n REST (POST /rest/credentials/test)', () => {
+describe('credential test through n8n REST (POST /rest/credentials/test): the declarative test', () => {
 	const WRONG_SECRET = 'wrong-secret-value';
 	const WRONG_KEY = 'wrong-key-value';
-	afterAll(() => state.sim.configure({ authFailure: 'http401' }));
+	afterAll(() => state.sim.configure({ authFailure: 'http401', errorCodes: 'vendor' }));
 
 	test.each([
-		['http401', 'HTTP 401'],
-		['code', 'HTTP 200 with code 680008'],
+		['HTTP 401', { authFailure: 'http401' }, 'HTTP 401'],
+		['HTTP 200 with code 680008', { authFailure: 'code' }, 'code 680008'],
+		['HTTP 200 with the older code 40101', { authFailure: 'code', errorCodes: 'legacy' }, 'code 40101'],
 	])(
-		'gateway answering wrong credentials with %s: the right pair passes, a wrong secret or key fails, the secret is never in a URL',
-		(authFailure) =>
+		'gateway answering wrong credentials with %s: the right pair passes, a wrong secret or key fails naming the rejection, the secret is never in a URL',
+		(_form, config, named) =>
 			withLogTail(async () => {
-				state.sim.configure({ authFailure });
+				state.sim.configure({ errorCodes: 'vendor', ...config });
 				const from = state.sim.requests.length;
 				const passing = await n8nLib.testCredential(state.client, state.credential);
 				expect(passing).toEqual({ status: 'OK', message: expect.any(String) });
-				const rejected = { status: 'Error', message: expect.stringContaining('ToMoviee rejected the app key/secret') };
+				const rejected = { status: 'Error', message: expect.stringContaining(`ToMoviee rejected the app key/secret (${named})`) };
 				expect(await n8nLib.testCredential(state.client, { id: state.credential.id, data: { appSecret: WRONG_SECRET } })).toEqual(rejected);
 				expect(await n8nLib.testCredential(state.client, { id: state.credential.id, data: { appKey: WRONG_KEY } })).toEqual(rejected);
 
 				const lookups = requestsSince(from);
-				// one look-up of a task that cannot exist per test, the secret only in Authorization
-				expect(lookups.map((request) => [request.method, request.path])).toEqual(Array(3).fill(['POST', TASK_QUERY_PATH]));
-				expect(lookups.map((request) => request.headers.authorization)).toEqual([
+				// a look-up of a task that cannot exist per test, the secret only in Authorization
+				// (n8n 2.41 sends a request answered 401 once more: its credential-refresh retry)
+				expect(lookups.map((request) => [request.method, request.path])).toEqual(Array(lookups.length).fill(['POST', TASK_QUERY_PATH]));
+				expect([...new Set(lookups.map((request) => request.headers.authorization))]).toEqual([
 					EXPECTED_AUTHORIZATION,
 					`Basic ${Buffer.from(`${APP_KEY}:${WRONG_SECRET}`).toString('base64')}`,
 					`Basic ${Buffer.from(`${WRONG_KEY}:${APP_SECRET}`).toString('base64')}`,
 				]);
-				for (const request of lookups) expect(request.body).toEqual({ task_id: expect.any(String) });
+				for (const request of lookups) {
+					expect(request.body).toEqual({ task_id: expect.any(String) });
+					expect(request.headers['x-app-key']).toEqual(expect.any(String));
+					expect(request.headers['content-type']).toMatch(/^application\/json/);
+				}
 				for (const secret of [APP_SECRET, WRONG_SECRET]) {
 					expect(lookups.filter((request) => decodeURIComponent(request.url).includes(secret))).toEqual([]);
 				}
-				expect(requestsSince(from, (request) => request.path.includes('/get/token'))).toEqual([]);
 			})(),
+	);
+
+	test(
+		'a Base URL with a trailing slash is joined without a double slash; the right pair passes on a non-zero code of no rule ("task not found")',
+		withLogTail(async () => {
+			state.sim.configure({ authFailure: 'http401', errorCodes: 'vendor' });
+			const from = state.sim.requests.length;
+			const withSlash = await n8nLib.testCredential(state.client, { id: state.credential.id, data: { baseUrl: `${state.simUrl}/` } });
+			expect(withSlash).toEqual({ status: 'OK', message: expect.any(String) });
+			expect(requestsSince(from).map((request) => request.path)).toEqual([TASK_QUERY_PATH]);
+			const answer = await fetch(`${state.simUrl}${TASK_QUERY_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: EXPECTED_AUTHORIZATION, 'x-app-key': APP_KEY },
+				body: JSON.stringify(requestsSince(from)[0].body),
+			});
+			expect(await answer.json()).toMatchObject({ code: 680002, msg: 'task not found' });
+		}),
+	);
+
+	test(
+		'a gateway in trouble (503) fails the Test without calling the key pair wrong',
+		withLogTail(async () => {
+			state.sim.injectFaults([{ route: 'query', kind: '503' }]);
+			const answer = await n8nLib.testCredential(state.client, state.credential);
+			expect(answer).toEqual({ status: 'Error', message: expect.stringContaining('ToMoviee answered HTTP 503') });
+		}),
 	);
 });
 

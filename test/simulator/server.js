@@ -8,6 +8,7 @@ const { deliverCallback } = require('./callbacks');
 const { HANDLERS, API_ROUTES, routeOf, capabilityOf } = require('./routes');
 const { handleControl } = require('./control');
 const { readBody, sendJson, sleep } = require('./http-util');
+const { createStorage } = require('./storage');
 
 const freshStats = () => ({
 	inFlight: 0,
@@ -33,6 +34,7 @@ function createSimulator(userOptions = {}) {
 	const requests = [];
 	const callbacks = [];
 	const tasks = new Map();
+	const storage = createStorage();
 	const stats = freshStats();
 	const sockets = new Set();
 	const timers = new Set(); // callback schedules and retry backoffs (cancelled by reset and stop)
@@ -114,6 +116,8 @@ function createSimulator(userOptions = {}) {
 			const { raw } = await readBody(req);
 			return handleControl(req, res, sim, url, raw);
 		}
+		// The user's own storage, not ToMoviee's: uploads are bytes, not recorded as API requests.
+		if (url.pathname.startsWith('/storage/')) return storage.handle(req, res, url);
 		const route = routeOf(url.pathname);
 		stats.byRoute[route]++;
 		if (route === 'submit') {
@@ -166,6 +170,10 @@ function createSimulator(userOptions = {}) {
 		},
 		get callbacks() {
 			return callbacks;
+		},
+		/** Files uploaded to /storage/<name>: name -> { bytes, contentType }. */
+		get storedFiles() {
+			return storage.files;
 		},
 		get tasks() {
 			return tasks;
@@ -257,6 +265,7 @@ function createSimulator(userOptions = {}) {
 			requests.length = 0;
 			callbacks.length = 0;
 			tasks.clear();
+			storage.reset();
 			faults.clear();
 			const inFlight = stats.inFlight; // requests being served right now are still real
 			Object.assign(stats, freshStats(), { inFlight });

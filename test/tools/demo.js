@@ -16,15 +16,13 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const examples = require('../e2e/lib/examples');
 const n8nLib = require('../e2e/lib/n8n');
 const { createSimulator } = require('../simulator');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const EXAMPLES = path.join(REPO_ROOT, 'examples');
-const CREDENTIAL_FILE = 'tomoviee-simulator.credential.json';
-const WORKFLOW_FILES = ['recognize-images', 'submit-with-callback', 'continue-on-callback'].map(
-	(name) => `${name}.workflow.json`,
-);
+const EXAMPLES = examples.EXAMPLES_DIR;
+const DEMO_WORKFLOWS = ['recognize-images', 'submit-with-callback', 'continue-on-callback'];
 const CALLBACK_TIMEOUT_MS = Number(process.env.TOMOVIEE_DEMO_CALLBACK_TIMEOUT_MS || 120_000);
 
 const keep = process.argv.includes('--keep');
@@ -85,34 +83,6 @@ function imageList(defaultImages) {
 	}));
 }
 
-/** The example files with this run's base URL, images and callback URL filled in. */
-function prepareExamples(folder, { credentialData, images, callbackUrl }) {
-	const credentials = readJson(path.join(EXAMPLES, CREDENTIAL_FILE));
-	credentials[0].data = { ...credentials[0].data, ...credentialData };
-	const credentialFile = path.join(folder, CREDENTIAL_FILE);
-	fs.writeFileSync(credentialFile, JSON.stringify(credentials));
-
-	const workflowsDir = path.join(folder, 'workflows');
-	fs.mkdirSync(workflowsDir, { recursive: true });
-	const workflows = {};
-	for (const file of WORKFLOW_FILES) {
-		const workflow = readJson(path.join(EXAMPLES, file));
-		for (const node of workflow.nodes) {
-			if (node.name === 'Image list') {
-				node.parameters.jsonOutput = JSON.stringify(
-					{ images: images ?? JSON.parse(node.parameters.jsonOutput).images },
-					null,
-					2,
-				);
-			}
-			if (node.parameters?.options?.callbackUrl !== undefined) node.parameters.options.callbackUrl = callbackUrl;
-		}
-		fs.writeFileSync(path.join(workflowsDir, file), JSON.stringify(workflow));
-		workflows[file.replace('.workflow.json', '')] = workflow;
-	}
-	return { credentialFile, workflowsDir, workflows };
-}
-
 function defaultImagesOf() {
 	const workflow = readJson(path.join(EXAMPLES, 'recognize-images.workflow.json'));
 	const list = workflow.nodes.find((node) => node.name === 'Image list');
@@ -131,22 +101,10 @@ async function cli(args) {
 	return result;
 }
 
-/** Runs a workflow the way "Execute workflow" would, in a separate `n8n execute` process. */
+/** Runs an example headless (`n8n execute`) and returns the json items of `nodeName`. */
 async function executeHeadless(workflow, nodeName) {
-	const result = await resources.n8n.cli(['execute', `--id=${workflow.id}`, '--rawOutput']);
-	let run;
-	try {
-		run = n8nLib.rawOutputJson(result.stdout);
-	} catch {
-		run = undefined;
-	}
-	const runData = run?.data?.resultData;
-	if (result.code !== 0 || !runData || runData.error) {
-		const reason = runData?.error?.message ?? (result.stdout + result.stderr).slice(-3000);
-		throw new Error(`workflow "${workflow.name}" failed: ${reason}`);
-	}
-	const runs = runData.runData[nodeName];
-	return runs[runs.length - 1].data.main[0].map((item) => item.json);
+	const runData = await examples.executeHeadless(resources.n8n, workflow);
+	return examples.lastItems(runData, nodeName).map((item) => item.json);
 }
 
 async function triggerOutputs(client, workflowId, expected) {
@@ -295,25 +253,25 @@ async function main() {
 	const continueWorkflow = readJson(path.join(EXAMPLES, 'continue-on-callback.workflow.json'));
 	const webhookId = continueWorkflow.nodes.find((node) => node.webhookId).webhookId;
 	const callbackBase = real ? real.publicUrl : n8n.baseUrl;
-	const callbackUrl = `${callbackBase}/webhook/${webhookId}/callback`;
-	const examples = prepareExamples(n8n.userFolder, {
+	const prepared = examples.prepareExamples(n8n.userFolder, {
 		credentialData,
 		images: process.env.TOMOVIEE_IMAGE_URLS ? images : undefined,
-		callbackUrl,
+		webhookBase: `${callbackBase}/webhook/`,
+		names: DEMO_WORKFLOWS,
 	});
 
 	await stage('import example credential + 3 workflows', async () => {
-		await cli(['import:credentials', `--input=${examples.credentialFile}`]);
-		await cli(['import:workflow', '--separate', `--input=${examples.workflowsDir}`]);
+		await cli(['import:credentials', `--input=${prepared.credentialFile}`]);
+		await cli(['import:workflow', '--separate', `--input=${prepared.workflowsDir}`]);
 	});
-	const trigger = examples.workflows['continue-on-callback'];
+	const trigger = prepared.workflows['continue-on-callback'];
 	await stage('publish the ToMoviee Trigger workflow', async () => {
 		await n8nLib.activateWorkflow(client, trigger.id);
 		await n8nLib.waitForWebhook(n8n.baseUrl, `${webhookId}/callback`);
 	});
 
 	const recognized = await stage('run recognize-images headless (n8n execute)', () =>
-		executeHeadless(examples.workflows['recognize-images'], 'Recognize subject'),
+		executeHeadless(prepared.workflows['recognize-images'], 'Recognize subject'),
 	);
 
 	let submitted = [];
@@ -323,7 +281,7 @@ async function main() {
 		callbackSkipped = 'set TOMOVIEE_PUBLIC_URL to a public URL that reaches this n8n to try it with real ToMoviee';
 	} else {
 		submitted = await stage('run submit-with-callback headless', () =>
-			executeHeadless(examples.workflows['submit-with-callback'], 'Submit (callback)'),
+			executeHeadless(prepared.workflows['submit-with-callback'], 'Submit (callback)'),
 		);
 		callbacks = await stage('wait for the callbacks (trigger executions)', () =>
 			triggerOutputs(client, trigger.id, submitted.length),
