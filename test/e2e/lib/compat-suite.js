@@ -157,11 +157,35 @@ function describeCompatSuite({ version, installWithNpm = false }) {
 					type: fx.CREDENTIAL_TYPE,
 					data: { appKey: APP_KEY, appSecret: 'wrong', wsid: WSID, baseUrl: state.simUrl },
 				});
-				const rejected = { status: 'Error', message: expect.stringMatching(/key|secret/i) };
+				// n8n 2.x applies the credential's responseCode rules to a 401; 1.123's tester does not
+				// find the answer's status behind its error and says it in its own words.
+				const rejected = {
+					status: 'Error',
+					message:
+						state.n8n.major >= 2
+							? expect.stringContaining('ToMoviee rejected the app key/secret (HTTP 401')
+							: 'Authorization failed - please check your credentials',
+				};
 				expect(await n8nLib.testCredential(state.client, wrong)).toEqual(rejected);
 				expect(await n8nLib.testCredential(state.client, { id: state.credential.id, data: { appSecret: 'wrong' } })).toEqual(
 					rejected,
 				);
+			}),
+		);
+
+		test(
+			'a wrong pair answered HTTP 200 with code 680008 fails naming the rejected key pair',
+			withLogTail(async () => {
+				state.sim.configure({ authFailure: 'code' });
+				try {
+					expect(await n8nLib.testCredential(state.client, { id: state.credential.id, data: { appSecret: 'wrong' } })).toEqual({
+						status: 'Error',
+						message: expect.stringContaining('ToMoviee rejected the app key/secret (code 680008)'),
+					});
+					expect(await n8nLib.testCredential(state.client, state.credential)).toEqual({ status: 'OK', message: expect.any(String) });
+				} finally {
+					state.sim.configure({ authFailure: 'http401' });
+				}
 			}),
 		);
 	});
