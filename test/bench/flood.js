@@ -102,7 +102,8 @@ async function main() {
 		});
 		const pid = probes.n8nPid(n8n.userFolder);
 		const path = 'bench-flood';
-		const workflow = await client.rest('POST', '/workflows', waitingRecognizeWorkflow(credential, { name: path, webhookPath: path, timeout: 600, reportUrl: recorder.url }));
+		const definition = waitingRecognizeWorkflow(credential, { name: path, webhookPath: path, timeout: 3600, reportUrl: recorder.url });
+		const workflow = await n8nLib.createWorkflow(client, definition, { major: n8n.major });
 		await n8nLib.activateWorkflow(client, workflow.id);
 		const url = await n8nLib.waitForWebhook(n8n.baseUrl, path);
 		// Runs until the flood is over; its callback is then sent here, as ToMoviee would.

@@ -6,6 +6,8 @@ describe('what the resume path reads of a callback before its checks', () => {
 	it('reads only the task id and the status, bare or in an envelope', () => {
 		expect(readCallbackHeader({ task_id: 'tm_x-0-1', status: 3, result: '{not json' })).toEqual({ ok: true, taskId: 'tm_x-0-1', reportedStatus: 3 });
 		expect(readCallbackHeader({ code: 0, data: { taskId: 'tm_x-0-2' } })).toEqual({ ok: true, taskId: 'tm_x-0-2', reportedStatus: undefined });
+		expect(readCallbackHeader('{"task_id":"tm_x-0-3","status":"4"}')).toEqual({ ok: true, taskId: 'tm_x-0-3', reportedStatus: '4' });
+		expect(readCallbackHeader('{"task_id":')).toMatchObject({ ok: false });
 	});
 
 	it('refuses ids that are not ToMoviee task ids: newlines, other characters, over 128 characters', () => {

@@ -110,7 +110,7 @@ async function lookUpOpenTasks(context: IWebhookFunctions, taskIds: string[], le
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	if (requestBodySize(this) > RESUME_BODY_MAX_BYTES) {
-		return answer(this, 413, `a ToMoviee callback is smaller than ${RESUME_BODY_MAX_BYTES / 1024} KB`);
+		return answer(this, 413, `the callback body is larger than ${RESUME_BODY_MAX_BYTES / 1024} KB`);
 	}
 	const body = this.getBodyData() as unknown;
 	const batch = readParkedBatch(this);

@@ -28,6 +28,14 @@ export type CallbackHeader = { ok: true; taskId: string; reportedStatus: unknown
 
 /** Only the task id (checked against the pattern) and the reported status of a callback body: nothing else is read before the checks. */
 export function readCallbackHeader(body: unknown): CallbackHeader {
+	if (typeof body === 'string') {
+		// A JSON body sent as text (the size is capped before this is read).
+		try {
+			return readCallbackHeader(JSON.parse(body) as unknown);
+		} catch {
+			return { ok: false, reason: 'The callback body is not JSON' };
+		}
+	}
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: 'The callback body must be a JSON object' };
 	const raw = unwrapEnvelope(body as IDataObject);
 	const taskId = readTaskId(raw);
