@@ -1,3 +1,5 @@
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { request } from 'undici';
 
@@ -218,4 +220,29 @@ describe('Wait for Callback: the resume URL cannot be turned into cost or loss',
 		while (hasLedger(run.executionId)) await new Promise((resolve) => setTimeout(resolve, 250));
 		expect(hasLedger(run.executionId)).toBe(false);
 	}, 30_000);
+});
+
+describe('Wait for Callback: a check that cannot get through is reported', () => {
+	it('n8n cannot reach its own resume URL: one warning for the batch, saying what to do', async () => {
+		// n8n-core's contexts log through the Logger service of n8n's container.
+		const logger = Container.get(Logger);
+		const warn = jest.spyOn(logger, 'warn').mockImplementation(() => {});
+		try {
+			const run = await runWorkflow({
+				...toMovieeHarness(simulator),
+				// nothing listens there: the check after parking fails
+				baseUrl: 'http://127.0.0.1:9',
+				items: imagesItems(['https://x.test/unreachable.png?duration=60000&nocallback']),
+				node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+			});
+			expect(run.status).toBe('waiting');
+			const reported = () => warn.mock.calls.filter(([message]) => String(message).includes('the check of a parked batch through its resume URL'));
+			while (reported().length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(reported()).toHaveLength(1);
+			expect(String(reported()[0][0])).toMatch(/WEBHOOK_URL/);
+			expect(String(reported()[0][0])).not.toContain('signature=');
+		} finally {
+			warn.mockRestore();
+		}
+	});
 });
