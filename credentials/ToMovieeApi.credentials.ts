@@ -99,7 +99,8 @@ export class ToMovieeApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://open-api.wondershare.cc',
-			description: 'Change only for a sandbox, a proxy or a local simulator',
+			description:
+				"Change only for a sandbox, a proxy or a local simulator. No user name or password in it (refused). An http: address other than localhost sends the app secret in the clear: use https, unless a private gateway on your own network needs http.",
 		},
 	];
 

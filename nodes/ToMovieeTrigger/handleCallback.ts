@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../shared/constants';
 import { BoundedCache } from '../shared/helpers/boundedCache';
 import { parseCallbackBody } from '../shared/helpers/callbackPayload';
+import { loggableTaskId, requestBodySize } from '../shared/helpers/callbackLimits';
 import { fileLabelOfTask } from '../shared/helpers/controlTypes';
 import { SIGNATURE_PARAM, verifySignature } from '../shared/helpers/callbackSignature';
 import { AdaptiveConcurrency } from '../shared/helpers/concurrency';
@@ -13,15 +15,21 @@ import type { Task } from '../shared/helpers/taskResult';
 import { taskJson } from '../shared/results/itemBuilder';
 import { downloadTaskFiles } from '../shared/results/resultFiles';
 import { queryTask } from '../shared/transport/api';
-import { transportWith, type TransportSettings } from '../shared/transport/request';
+import { baseUrlProblem, transportWith, type TransportSettings } from '../shared/transport/request';
 import { CHECK_CREDENTIAL } from '../shared/transport/credentialRejection';
 import { ToMovieeRequestFailure } from '../shared/transport/requestFailure';
 import { rawRequest } from './rawRequest';
 
 const OK = { code: 0, msg: 'ok' };
 
-/** Deliveries already turned into executions in this process (see README: what dedupe covers). */
+/** Deliveries n8n accepted as executions in this process (see README: what dedupe covers). */
 const delivered = new BoundedCache<true>(10_000);
+
+/** Deliveries handed to n8n whose answer is not sent yet: true once n8n accepted the execution. */
+const handedOver = new Map<string, Promise<boolean>>();
+
+/** How long a repeat waits for the first delivery's outcome before it is asked to try again. */
+const HANDOVER_WAIT_MS = 30_000;
 
 function reply(context: IWebhookFunctions, status: number, msg: string): IWebhookResponseData {
 	context.getResponseObject().status(status).json({ code: status, msg });
@@ -33,17 +41,9 @@ function refuse(context: IWebhookFunctions, status: number, reason: string, task
 	context.logger.warn(`ToMoviee Trigger refused a callback: ${reason}`, {
 		workflowId: context.getWorkflow().id,
 		node: context.getNode().name,
-		...(taskId ? { taskId } : {}),
+		...(taskId ? { taskId: loggableTaskId(taskId) } : {}),
 	});
 	return status === 200 ? { webhookResponse: OK } : reply(context, status, reason);
-}
-
-function bodySize(context: IWebhookFunctions): number {
-	const request = context.getRequestObject();
-	const declared = Number(request.headers['content-length']);
-	if (Number.isFinite(declared) && declared > 0) return declared;
-	const raw = (request as { rawBody?: { length: number } }).rawBody;
-	return raw?.length ?? JSON.stringify(context.getBodyData() ?? {}).length;
 }
 
 function transportFor(context: IWebhookFunctions, credentials: ICredentialDataDecryptedObject): TransportSettings {
@@ -52,6 +52,33 @@ function transportFor(context: IWebhookFunctions, credentials: ICredentialDataDe
 		requestTimeoutMs: readNumberOption({}, 'requestTimeout') * 1000,
 		limiter: new AdaptiveConcurrency(1),
 		retryAmbiguousSubmits: false,
+	});
+}
+
+/**
+ * The same on every n8n process for the same task, final status and trigger node: downstream
+ * de-duplication (queue mode: several processes receive ToMoviee's repeats) keys on it.
+ */
+function deliveryKeyOf(context: IWebhookFunctions, task: Task): string {
+	const node = context.getNode();
+	return createHash('sha256').update(`${context.getWorkflow().id ?? ''}:${node.id ?? node.name}:${task.taskId}:${String(task.statusCode)}`).digest('base64url');
+}
+
+/**
+ * The delivery counts as done only once n8n has accepted the execution: with `onReceived` n8n
+ * answers 2xx after it started the run, and an error status when starting failed (then a
+ * repeat may start it). Repeats arriving meanwhile wait for this answer.
+ */
+function handOver(context: IWebhookFunctions, deliveryKey: string): void {
+	const response = context.getResponseObject();
+	const accepted = new Promise<boolean>((resolve) => {
+		response.once('finish', () => resolve(response.statusCode >= 200 && response.statusCode < 300));
+		response.once('close', () => resolve(false));
+	});
+	handedOver.set(deliveryKey, accepted);
+	void accepted.then((ok) => {
+		handedOver.delete(deliveryKey);
+		if (ok) delivered.set(deliveryKey, true);
 	});
 }
 
@@ -65,7 +92,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const statuses = this.getNodeParameter('statuses', FINAL_STATUSES) as string[];
 	const maxBytes = readNumberOption(options, 'maxBodySizeKb') * 1024;
 	const download = readDownloadSettings(options);
-	if (bodySize(this) > maxBytes) return refuse(this, 413, `the callback body is larger than ${maxBytes / 1024} KB`);
+	if (requestBodySize(this) > maxBytes) return refuse(this, 413, `the callback body is larger than ${maxBytes / 1024} KB`);
 
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
 	const query = this.getQueryData() as IDataObject;
@@ -79,41 +106,55 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	const parsed = parseCallbackBody(this.getBodyData());
 	if (!parsed.ok) return refuse(this, 400, parsed.reason);
 	let task: Task = parsed.task;
+	// A Base URL the node refuses: answered retryably, the repeat gets through once the credential is fixed.
+	const baseUrlRefused = baseUrlProblem(credentials);
+	if (baseUrlRefused) return refuse(this, 503, baseUrlRefused);
 	const transport = transportFor(this, credentials);
-	if (readBooleanOption(options, 'verifyWithApi', 'Verify With ToMoviee', true)) {
+	const verified = readBooleanOption(options, 'verifyWithApi', 'Verify With ToMoviee', true);
+	if (verified) {
+		const taskId = loggableTaskId(parsed.task.taskId);
 		try {
-			const known = await queryTask(this, parsed.task.taskId, transport);
-			task = known.params === undefined && parsed.task.params !== undefined ? { ...known, params: parsed.task.params } : known;
+			// Only ToMoviee's answer: nothing of the body (params included) reaches the output.
+			task = await queryTask(this, parsed.task.taskId, transport);
 		} catch (error) {
 			if (error instanceof ToMovieeRequestFailure && error.kind === 'credential') {
 				// Answered retryably: ToMoviee's repeat gets through once the credential is fixed.
 				return refuse(this, 503, `${error.message}. ${CHECK_CREDENTIAL}`, parsed.task.taskId);
 			}
 			if (error instanceof ToMovieeRequestFailure && error.kind === 'api') {
-				return refuse(this, 200, `ToMoviee does not know task ${parsed.task.taskId} (${error.message})`, parsed.task.taskId);
+				// Not known yet (replication lag) or never: a repeat is asked for, nothing is dropped.
+				return refuse(this, 503, `ToMoviee does not know task ${taskId} yet (${error.message}); try again`, parsed.task.taskId);
 			}
 			return reply(this, 503, 'ToMoviee could not be asked about the task; try again');
 		}
 		const reportedCode = parseStatusCode(parsed.reportedStatus);
-		if (isFinalStatus(reportedCode) && reportedCode !== task.statusCode) {
-			return refuse(this, 200, `the reported status ${String(reportedCode)} of task ${task.taskId} is not what ToMoviee says (${task.status})`, task.taskId);
+		// A reported end ToMoviee does not show yet: ToMoviee's repeat, once it does, starts the run.
+		if (!isFinalStatus(task.statusCode) && (reportedCode === undefined || isFinalStatus(reportedCode))) {
+			return refuse(this, 503, `ToMoviee does not show task ${taskId} as ended yet (${task.status}); try again`, parsed.task.taskId);
 		}
 	}
 	if (!statuses.includes(task.status)) return { webhookResponse: OK };
 
-	const node = this.getNode();
-	const key = createHash('sha256').update(`${this.getWorkflow().id ?? ''}:${node.id ?? node.name}:${task.taskId}:${String(task.statusCode)}`).digest('base64url');
-	if (delivered.has(key)) return { webhookResponse: OK };
-	delivered.set(key, true);
+	const deliveryKey = deliveryKeyOf(this, task);
+	for (;;) {
+		if (delivered.has(deliveryKey)) return { webhookResponse: OK };
+		const pending = handedOver.get(deliveryKey);
+		if (!pending) break;
+		// Another call is handing this delivery to n8n: its outcome decides whether this one runs it.
+		const outcome = await Promise.race([pending, sleep(HANDOVER_WAIT_MS).then(() => 'waited' as const)]);
+		if (outcome === 'waited') return reply(this, 503, 'the same delivery is being started; try again');
+	}
+	handOver(this, deliveryKey);
 
-	const json: IDataObject = { ...taskJson(task, {}), receivedAt: new Date().toISOString() };
+	const json: IDataObject = { ...taskJson(task, {}), deliveryKey, receivedAt: new Date().toISOString() };
 	if (readBooleanOption(options, 'includeRaw', 'Include Raw Request', false)) {
 		json.raw = rawRequest(this.getBodyData(), this.getHeaderData() as IDataObject, query);
 	}
 	const item: INodeExecutionData = { json };
 	if (download && task.status === 'succeeded') {
 		try {
-			item.binary = await downloadTaskFiles(this, task, { fileLabel: fileLabelOfTask(task.taskId, task.result), download }, transport);
+			// URLs from an unverified body may point anywhere: n8n's enforced egress filter decides.
+			item.binary = await downloadTaskFiles(this, task, { fileLabel: fileLabelOfTask(task.taskId, task.result), download }, { ...transport, egress: verified ? 'safe' : 'enforced' });
 		} catch (error) {
 			// The callback is not repeated: start the workflow anyway and say why the file is missing.
 			json.downloadError = error instanceof Error ? error.message : String(error);

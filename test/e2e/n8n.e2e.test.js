@@ -684,6 +684,7 @@ describe('ToMoviee Trigger in n8n: each callback case and the executions it star
 				resultUrlsExpireAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 				result: { images_path: resultUrls, control_type: '0' },
 				params: { row: 7 },
+				deliveryKey: expect.stringMatching(/^[\w-]{43}$/),
 				receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 			});
 			// verified: the trigger looked the task up with its credential
@@ -776,16 +777,16 @@ describe('ToMoviee Trigger in n8n: each callback case and the executions it star
 	);
 
 	test(
-		'a signed callback for a task ToMoviee does not know: 200, a warning, nothing starts; the genuine one afterwards starts exactly one',
+		'a signed callback for a task ToMoviee does not know: 503 (asked again, never dropped), a warning, nothing starts; the genuine one afterwards starts exactly one',
 		withLogTail(async () => {
 			const id = await endedTask('genuine');
 			const genuine = callbackOf(id);
 			const madeUpId = `tm_reference_img2mask-0-${genuine.task_id.slice(-22, -10)}ffffffffff`;
 			const offset = logOffset();
 			const forged = await postJson(trigger.signedUrl, { ...genuine, task_id: madeUpId });
-			expect([forged.status, forged.json]).toEqual([200, OK_ANSWER]);
+			expect(forged.status).toBe(503);
 			expect(await trigger.executionsFor(madeUpId)).toHaveLength(0);
-			expect(logSince(offset)).toMatch(new RegExp(`${REFUSED_LOG}: ToMoviee does not know task ${escapeRegExp(madeUpId)}`));
+			expect(logSince(offset)).toMatch(new RegExp(`${REFUSED_LOG}: ToMoviee does not know task ${escapeRegExp(madeUpId)} yet`));
 			// the forged call claimed no dedupe key: the genuine callback still starts its execution
 			expect((await postJson(trigger.signedUrl, genuine)).status).toBe(200);
 			expect(await trigger.executionsFor(id)).toHaveLength(1);
@@ -793,24 +794,22 @@ describe('ToMoviee Trigger in n8n: each callback case and the executions it star
 	);
 
 	test(
-		'a reported final status that ToMoviee contradicts starts nothing; the genuine one starts exactly one',
+		"a reported final status that ToMoviee contradicts: ToMoviee's final status is what starts, exactly once; the genuine repeat starts nothing more",
 		withLogTail(async () => {
 			const succeeded = await endedTask('contradicted');
 			const failed = await endedTask('fail-contradicted');
-			const offset = logOffset();
 			// "failed" for a task that succeeded, "succeeded" with made-up URLs for one that failed
 			const claims = [
 				{ ...callbackOf(succeeded), status: 4, progress: 0, result: '', reason: 'insufficient balance' },
 				{ ...callbackOf(failed), status: 3, progress: 100, reason: 'success', result: JSON.stringify({ images_path: ['https://masks.example/x.png'] }) },
 			];
 			for (const claim of claims) expect((await postJson(trigger.signedUrl, claim)).json).toEqual(OK_ANSWER);
-			expect(await trigger.executionsFor(succeeded)).toHaveLength(0);
-			expect(await trigger.executionsFor(failed)).toHaveLength(0);
-			expect(logSince(offset).split(REFUSED_LOG).length - 1).toBe(2);
 			await postJson(trigger.signedUrl, callbackOf(succeeded));
 			await postJson(trigger.signedUrl, callbackOf(failed));
 			expect((await trigger.executionsFor(succeeded)).map((e) => e.json.status)).toEqual(['succeeded']);
-			expect((await trigger.executionsFor(failed)).map((e) => [e.json.status, e.json.errorCode])).toEqual([['failed', 680003]]);
+			const failedRuns = await trigger.executionsFor(failed);
+			expect(failedRuns.map((e) => [e.json.status, e.json.errorCode])).toEqual([['failed', 680003]]);
+			expect(failedRuns[0].json.resultUrls).toEqual([]);
 		}),
 	);
 

@@ -102,7 +102,8 @@ describe('signatures bound to the public URL', () => {
 	it('unsigned calls are refused unless allowed; allowed ones are still verified', async () => {
 		await startTrigger({ allowUnsigned: true });
 		const { body } = await endedTask();
-		expect((await post(hookUrl, { ...body, task_id: 'tm_reference_img2mask-0-000forged' })).status).toBe(200);
+		// ToMoviee does not know the task (yet): asked again, never acknowledged and dropped
+		expect((await post(hookUrl, { ...body, task_id: 'tm_reference_img2mask-0-000forged' })).status).toBe(503);
 		expect(server.executions).toHaveLength(0);
 		expect((await post(hookUrl, body)).status).toBe(200);
 		expect(server.executions).toHaveLength(1);
@@ -110,11 +111,11 @@ describe('signatures bound to the public URL', () => {
 });
 
 describe('outcomes come from ToMoviee, not from the body', () => {
-	it('a signed callback for an unknown task starts nothing, and the genuine one afterwards starts one', async () => {
+	it('a signed callback for a task ToMoviee does not know starts nothing (503, retryable), and the genuine one afterwards starts one', async () => {
 		await startTrigger();
 		const { taskId, body } = await endedTask();
 		const forged = await post(signed(hookUrl), { ...body, task_id: 'tm_reference_img2mask-0-000000forged' });
-		expect(forged.status).toBe(200);
+		expect(forged.status).toBe(503);
 		expect(server.executions).toHaveLength(0);
 		await post(signed(hookUrl), body);
 		await post(signed(hookUrl), body);
@@ -137,12 +138,36 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 		}
 	});
 
-	it('a reported final status that ToMoviee contradicts starts nothing', async () => {
+	it('a reported end of a task ToMoviee still shows running starts nothing and is answered 503; the retry once it ended starts exactly one execution', async () => {
 		await startTrigger();
-		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/never.png', { waitForCompletion: false }) });
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/late.png?duration=600', { waitForCompletion: false }) });
 		const taskId = run.items[0].json.taskId as string;
-		expect((await post(signed(hookUrl), { task_id: taskId, status: 3, result: '{}' })).status).toBe(200);
+		const early = await post(signed(hookUrl), { task_id: taskId, status: 3, result: '{}' });
+		expect(early.status).toBe(503);
+		expect(early.text).toMatch(/does not show task .* as ended yet/);
 		expect(server.executions).toHaveLength(0);
+		while (simulator.tasks.get(taskId).view().status !== 3) await new Promise((resolve) => setTimeout(resolve, 50));
+		const retries = await Promise.all([0, 1, 2].map(async () => await post(signed(hookUrl), { task_id: taskId, status: 3, result: '{}' })));
+		expect(retries.map((retry) => retry.status)).toEqual([200, 200, 200]);
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].workflowData[0][0].json).toMatchObject({ taskId, status: 'succeeded' });
+	});
+
+	it("ToMoviee's final status is what the trigger emits, whatever status the body claims", async () => {
+		await startTrigger();
+		const { taskId, body } = await endedTask();
+		expect((await post(signed(hookUrl), { ...body, status: 4, reason: 'made up' })).status).toBe(200);
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].workflowData[0][0].json).toMatchObject({ taskId, status: 'succeeded', reason: 'success' });
+	});
+
+	it("with verification on, params come only from ToMoviee's answer, never from the body", async () => {
+		await startTrigger();
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/noparams.png'), continueOnFail: true });
+		const taskId = run.items[0].json.taskId as string;
+		await post(signed(hookUrl), { ...simulator.tasks.get(taskId).view(), params: '{"forged":true}' });
+		expect(server.executions).toHaveLength(1);
+		expect(server.executions[0].workflowData[0][0].json.params).toBeUndefined();
 	});
 
 	it('Verify With ToMoviee off believes the body (the old trade-off)', async () => {
@@ -176,6 +201,21 @@ describe('downloads that cannot hurt the instance', () => {
 		expect(simulator.stats.streamedBytes).toBeLessThan(8 * 1024 * 1024);
 	});
 
+	it("an unverified body's URL at a private address is refused by n8n's enforced egress filter, without a request", async () => {
+		const privateHost = await capture();
+		try {
+			await startTrigger({ verifyWithApi: false, download: true });
+			const answer = await post(signed(hookUrl), { task_id: 'tm_unverified-0-2', status: 3, result: JSON.stringify({ images_path: [`${privateHost.url}/internal.png`] }) });
+			expect(answer.status).toBe(200);
+			const [[item]] = server.executions[0].workflowData;
+			expect(item.binary).toBeUndefined();
+			expect(item.json.downloadError).toMatch(/outbound request policy does not allow 127\.0\.0\.1/);
+			expect(privateHost.seen).toHaveLength(0);
+		} finally {
+			privateHost.server.close();
+		}
+	});
+
 	it('a file that is not an image, video or audio is refused', async () => {
 		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/wrongtype.png', {}, { download: true }), continueOnFail: true });
 		expect(run.items[0].json.error).toMatch(/not an image, video or audio file/);
@@ -194,6 +234,16 @@ describe('no credential on redirects', () => {
 			simulator.configure({ redirectApiTo: null });
 			target.server.close();
 		}
+	});
+});
+
+describe('the Base URL', () => {
+	it('a user name or password in it is refused with a clear message, never echoed, and nothing is sent', async () => {
+		const withUser = simulator.url.replace('http://', 'http://someone:pa55word@');
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', { waitForCompletion: false }), credentials: { baseUrl: withUser } });
+		expect(run.error!.message).toMatch(/Base URL contains a user name or password/);
+		expect(JSON.stringify(run.runData)).not.toContain('pa55word');
+		expect(simulator.requests).toHaveLength(0);
 	});
 });
 

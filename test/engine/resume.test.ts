@@ -1,7 +1,10 @@
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { request } from 'undici';
 
 import { START_NODE_TYPE, runWorkflow, startWebhookServer, type WebhookServer } from '../harness';
+import { hasLedger } from '../../nodes/ToMoviee/engine/callbackLedger';
 import { NODE_TYPE, apiRequests, imagesItems, recognize, startSimulator, toMovieeHarness, type Simulator } from './fixtures';
 
 let simulator: Simulator;
@@ -141,5 +144,105 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 		expect((await post(`${server.url}/webhook-waiting/no-such-execution`)).status).toBe(404);
 		expect(run.execution.deliveries).toEqual([{ statusCode: 401, resumed: false }]);
 		expect(run.execution.status).toBe('waiting');
+	});
+});
+
+describe('Wait for Callback: the resume URL cannot be turned into cost or loss', () => {
+	const postJson = async (url: string, body: unknown) => {
+		const answer = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+		await answer.body.dump();
+		return answer.statusCode;
+	};
+	const queries = () => apiRequests(simulator, 'query').length;
+
+	it('token-less checks, claims, status-less posts and huge bodies cost at most a look-up per few seconds; the real callback still resumes', async () => {
+		const run = await parkRecognize(['https://x.test/flooded.png?duration=2500']);
+		expect(run.status).toBe('waiting');
+		const taskId = run.items[0].json.taskId as string;
+		const before = queries();
+		const checks = await Promise.all(Array.from({ length: 30 }, async () => await postJson(run.resumeUrl, { tomovieeLedgerCheck: true })));
+		// concurrent claims join one look-up; later ones, and status-less posts, are asked to try again
+		const claims = await Promise.all(Array.from({ length: 30 }, async () => await postJson(run.resumeUrl, { task_id: taskId, status: 3 })));
+		const later: number[] = [];
+		for (const body of [...Array(10).fill({ task_id: taskId, status: 3 }), ...Array(10).fill({ task_id: taskId })]) later.push(await postJson(run.resumeUrl, body));
+		const huge = await postJson(run.resumeUrl, { task_id: taskId, status: 3, result: 'x'.repeat(1024 * 1024) });
+		const badId = await postJson(run.resumeUrl, { task_id: `${taskId}\nforged log line`, status: 3 });
+		expect(new Set(checks)).toEqual(new Set([403]));
+		expect(claims.every((status) => [200, 409, 503].includes(status))).toBe(true);
+		expect(new Set(later)).toEqual(new Set([503]));
+		expect([huge, badId]).toEqual([413, 400]);
+		expect(queries() - before).toBeLessThanOrEqual(1);
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		expect(done.items[0].json).toMatchObject({ taskId, status: 'succeeded' });
+		expect(queries() - before).toBeLessThanOrEqual(3);
+	});
+
+	it('the first check meets n8n\'s 409 "running already" until the parked run is saved: it tries again and resumes the batch', async () => {
+		const run = await runWorkflow({
+			...toMovieeHarness(simulator),
+			baseUrl: server.url,
+			saveDelayMs: 4500,
+			items: imagesItems(['https://x.test/unsaved.png?duration=300&nocallback']),
+			node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+		});
+		expect(run.status).toBe('waiting');
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		const { deliveries } = run.execution;
+		expect(deliveries.slice(0, 2)).toEqual([
+			{ statusCode: 409, resumed: false },
+			{ statusCode: 409, resumed: false },
+		]);
+		expect(deliveries.at(-1)).toEqual({ statusCode: 200, resumed: true });
+	});
+
+	it('a batch parked by the previous release (record version 2, no token) still resumes, and its token-less check is still taken', async () => {
+		const run = await parkRecognize(['https://x.test/v2-record.png?duration=800&nocallback']);
+		expect(run.status).toBe('waiting');
+		const saved = JSON.parse(run.execution.saved!);
+		const record = saved.executionData.contextData['node:ToMoviee'].parkedBatch;
+		expect(record).toMatchObject({ version: 3, checkToken: expect.any(String) });
+		record.version = 2;
+		delete record.checkToken;
+		run.execution.saved = JSON.stringify(saved);
+		await new Promise((resolve) => setTimeout(resolve, 900));
+		expect(await postJson(run.resumeUrl, { tomovieeLedgerCheck: true })).toBe(200);
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+	});
+
+	it('a ledger is forgotten once its grace period after the resume has passed', async () => {
+		const run = await parkRecognize(['https://x.test/forgotten.png?duration=200']);
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		expect(hasLedger(run.executionId)).toBe(true);
+		while (hasLedger(run.executionId)) await new Promise((resolve) => setTimeout(resolve, 250));
+		expect(hasLedger(run.executionId)).toBe(false);
+	}, 30_000);
+});
+
+describe('Wait for Callback: a check that cannot get through is reported', () => {
+	it('n8n cannot reach its own resume URL: one warning for the batch, saying what to do', async () => {
+		// n8n-core's contexts log through the Logger service of n8n's container.
+		const logger = Container.get(Logger);
+		const warn = jest.spyOn(logger, 'warn').mockImplementation(() => {});
+		try {
+			const run = await runWorkflow({
+				...toMovieeHarness(simulator),
+				// nothing listens there: the check after parking fails
+				baseUrl: 'http://127.0.0.1:9',
+				items: imagesItems(['https://x.test/unreachable.png?duration=60000&nocallback']),
+				node: { type: NODE_TYPE, parameters: recognize('={{ $json.imageUrl }}', { waitMethod: 'callback' }, { timeout: 300 }) },
+			});
+			expect(run.status).toBe('waiting');
+			const reported = () => warn.mock.calls.filter(([message]) => String(message).includes('the check of a parked batch through its resume URL'));
+			while (reported().length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+			expect(reported()).toHaveLength(1);
+			expect(String(reported()[0][0])).toMatch(/WEBHOOK_URL/);
+			expect(String(reported()[0][0])).not.toContain('signature=');
+		} finally {
+			warn.mockRestore();
+		}
 	});
 });

@@ -16,13 +16,21 @@ const credentials = {
  * Verify With ToMoviee off, so made-up task ids are believed; verification itself is in
  * callbackSecurity.test.ts.
  */
-async function startTrigger(parameters: INodeParameters = {}): Promise<WebhookServer> {
+async function startTrigger(
+	parameters: INodeParameters = {},
+	server: { failStarts?: number; nodeId?: string; webhookId?: string; nodeType?: ToMovieeTrigger } = {},
+): Promise<WebhookServer> {
 	const options = { verifyWithApi: false, ...((parameters.options as INodeParameters | undefined) ?? {}) };
 	return await startWebhookServer({
-		nodeType: new ToMovieeTrigger(),
-		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters: { ...parameters, options } },
+		nodeType: server.nodeType ?? new ToMovieeTrigger(),
+		node: {
+			webhookId: server.webhookId ?? `hook-${Math.random().toString(36).slice(2)}`,
+			...(server.nodeId ? { id: server.nodeId } : {}),
+			parameters: { ...parameters, options },
+		},
 		credentialTypes: { toMovieeApi: new ToMovieeApi() },
 		credentials,
+		failStarts: server.failStarts,
 	});
 }
 
@@ -192,5 +200,56 @@ describe('ToMoviee Trigger over real HTTP', () => {
 		expect(raw.headers['x-trace']).toBe('t-1');
 		expect(raw.headers.authorization).toBeUndefined();
 		expect(JSON.stringify(raw)).not.toContain('signature');
+	});
+
+	it('a delivery whose execution n8n failed to start (500) is not remembered: the repeat starts exactly one execution', async () => {
+		await server.close();
+		server = await startTrigger({}, { failStarts: 1 });
+		hookUrl = server.getNodeWebhookUrl('default');
+		const body = { task_id: nextId(), status: 3, result: RESULT };
+		expect((await post(signed(hookUrl), body)).status).toBe(500);
+		expect(server.executions).toHaveLength(0);
+		expect(await post(signed(hookUrl), body)).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(await post(signed(hookUrl), body)).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('repeats that arrive while the first delivery is being started wait for its outcome: one execution, every repeat answered 200', async () => {
+		await server.close();
+		server = await startTrigger({}, { failStarts: 1 });
+		hookUrl = server.getNodeWebhookUrl('default');
+		const body = { task_id: nextId(), status: 4, reason: 'x' };
+		const answers = await Promise.all(Array.from({ length: 5 }, () => post(signed(hookUrl), body)));
+		// the first start failed; one of the waiting repeats started it
+		expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 200, 500]);
+		expect(server.executions).toHaveLength(1);
+	});
+
+	it('deliveryKey: the same task and final status give the same key on every process; another status another key', async () => {
+		await server.close();
+		// A second copy of the module: its own memory, like another n8n process.
+		let OtherProcessTrigger: typeof ToMovieeTrigger = ToMovieeTrigger;
+		jest.isolateModules(() => {
+			OtherProcessTrigger = (require('../../nodes/ToMovieeTrigger/ToMovieeTrigger.node') as { ToMovieeTrigger: typeof ToMovieeTrigger }).ToMovieeTrigger;
+		});
+		const processes = await Promise.all(
+			[new ToMovieeTrigger(), new OtherProcessTrigger()].map(
+				async (nodeType) => await startTrigger({ statuses: ['processing', 'succeeded'] }, { nodeId: 'trigger-node', webhookId: 'shared-hook', nodeType }),
+			),
+		);
+		try {
+			const taskId = nextId();
+			for (const process of processes) await post(signed(process.getNodeWebhookUrl('default')), { task_id: taskId, status: 3 });
+			await post(signed(processes[0].getNodeWebhookUrl('default')), { task_id: taskId, status: 2 });
+			const [first, second, processing] = [processes[0].executions[0], processes[1].executions[0], processes[0].executions[1]].map(
+				(execution) => execution.workflowData[0][0].json.deliveryKey,
+			);
+			expect(first).toMatch(/^[\w-]{43}$/);
+			expect(second).toBe(first);
+			expect(processing).not.toBe(first);
+		} finally {
+			await Promise.all(processes.map(async (process) => await process.close()));
+		}
+		server = await startTrigger();
 	});
 });

@@ -52,6 +52,8 @@ export interface RunWorkflowOptions extends HarnessOptions {
 	/** Cancels the execution (n8n's Stop button) after this many ms. */
 	abortAfterMs?: number;
 	mode?: WorkflowExecuteMode;
+	/** A parked run counts as saved this long after the node returned (until then its resume URL answers 409 "running already", as n8n's does). */
+	saveDelayMs?: number;
 }
 
 export interface WorkflowRunResult {
@@ -188,6 +190,7 @@ function prepare(options: RunWorkflowOptions) {
 		resultNode: options.resultNode ?? tested[tested.length - 1].name,
 		mode: options.mode ?? ('manual' as WorkflowExecuteMode),
 		baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
+		saveDelayMs: options.saveDelayMs ?? 0,
 	};
 }
 
@@ -248,8 +251,17 @@ export async function execute(execution: Execution, data: IRunExecutionData, abo
 		workflow,
 	};
 	execution.runs.push(result);
-	execution.status = result.status;
-	if (run.status === 'waiting') execution.saved = JSON.stringify(run.data);
-	else execution.settle(result);
+	if (run.status === 'waiting') {
+		const saved = JSON.stringify(run.data);
+		const save = () => {
+			execution.saved = saved;
+			execution.status = 'waiting';
+		};
+		if (setup.saveDelayMs > 0) setTimeout(save, setup.saveDelayMs);
+		else save();
+	} else {
+		execution.status = result.status;
+		execution.settle(result);
+	}
 	return result;
 }

@@ -31,6 +31,8 @@ export interface WebhookServerOptions extends HarnessOptions {
 	nodeType?: INodeType | IVersionedNodeType;
 	/** Defaults: type `n8n-nodes-tomoviee.<description.name>`, a random webhookId. */
 	node?: Partial<TestNodeSpec>;
+	/** The first this many trigger deliveries that return workflowData fail to start (n8n answers 500, as when its database or queue refuses the execution). */
+	failStarts?: number;
 }
 
 /** A trigger delivery for which the node returned workflowData: n8n would start an execution. */
@@ -186,6 +188,7 @@ export async function startWebhookServer(options: WebhookServerOptions = {}): Pr
 	const credentialsHelper = new TestCredentials(options.credentialTypes, options.credentials);
 	const trigger = options.nodeType && triggerSetup(options.nodeType, options);
 	let staticData: IDataObject = {};
+	let failedStarts = 0;
 	const triggerWebhook = (match: (path: string, methods: string[], name: string) => boolean) => {
 		if (!trigger) return undefined;
 		const workflow = createWorkflow({ ...trigger, connections: {}, settings: {}, staticData: deepCopy(staticData) }, true);
@@ -203,6 +206,10 @@ export async function startWebhookServer(options: WebhookServerOptions = {}): Pr
 		const target = root === 'webhook' ? triggerWebhook((p, methods) => p === path && methods.includes(req.method!)) : undefined;
 		if (!target) return void fail(res, 404, `The requested webhook "${req.method} ${path}" is not registered.`);
 		const result = await callWebhook(target, additionalData(credentialsHelper, url), 'webhook', null, request, res);
+		if (result.workflowData && failedStarts < (options.failStarts ?? 0)) {
+			failedStarts++;
+			return void fail(res, 500, 'Workflow Webhook Error: Workflow could not be started!');
+		}
 		if (result.workflowData) started.push({ workflowData: result.workflowData });
 		// n8n 2.41.1 was seen to keep static data only from calls that start no execution.
 		else staticData = deepCopy(target.workflow.staticData) as IDataObject;

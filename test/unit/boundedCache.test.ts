@@ -50,4 +50,26 @@ describe('BoundedCache', () => {
 		expect(cache.has('k48999')).toBe(false);
 		expect(cache.get('k49000')).toBe(49000);
 	});
+
+	it('counts a read as a use: a key read recently outlives one written later but never read', () => {
+		const cache = new BoundedCache<number>(2);
+		cache.set('a', 1);
+		cache.set('b', 2);
+		expect(cache.get('a')).toBe(1);
+		cache.set('c', 3);
+		expect(cache.has('a')).toBe(true);
+		expect(cache.has('b')).toBe(false);
+	});
+
+	it('never forgets a pinned entry (a ledger mid-resume), however many come after it', () => {
+		const cache = new BoundedCache<{ resuming: boolean }>(3, (value) => value.resuming);
+		const resuming = { resuming: true };
+		cache.set('busy', resuming);
+		for (let index = 0; index < 100; index++) cache.set(`k${index}`, { resuming: false });
+		expect(cache.get('busy')).toBe(resuming);
+		expect(cache.size).toBe(3);
+		resuming.resuming = false;
+		for (let index = 100; index < 103; index++) cache.set(`k${index}`, { resuming: false });
+		expect(cache.has('busy')).toBe(false);
+	});
 });

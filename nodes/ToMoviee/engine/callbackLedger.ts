@@ -8,40 +8,53 @@ import { isFinalStatus } from '../../shared/helpers/taskStatus';
 import { queryTask } from '../../shared/transport/api';
 import type { TransportSettings } from '../../shared/transport/request';
 import type { ParkedBatch } from './parkedBatch';
+import { checkPosterOf, postCheck, type CheckPoster } from './resumeCheck';
 
-/** The body of the node's own check, posted to the resume URL (see `armCheck`). */
-export const LEDGER_CHECK_KEY = 'tomovieeLedgerCheck';
 /** The first check comes this long after parking or after a process's last callback... */
 export const CHECK_AFTER_MS = 2000;
 /** ...and each check that finds a task still running doubles the pause, up to this. */
 export const CHECK_AFTER_MAX_MS = 60_000;
+/** A task is looked up at most once in this long, whatever callers post to the resume URL. */
+export const LOOK_UP_EVERY_MS = 5000;
 const RESUME_GRACE_MS = 15_000;
 
 /**
  * What this n8n process has learned about one parked batch from its callbacks. A callback
  * that reports a task ended is counted at once (a claim) and confirmed with ToMoviee in the
  * background; the batch resumes when every task is known ended, after every claim is confirmed.
- * Callbacks may reach other n8n processes (queue mode, several webhook processes), or be lost
- * while n8n was still running the node: after parking, and when a process has had no callback
- * for a batch for a while, a check is posted to the resume URL; its handler looks up the tasks
- * no callback told it about and, while one is still running, arms the next check with a longer
- * pause (CHECK_AFTER_MS doubling to CHECK_AFTER_MAX_MS), so a check costs a look-up or two.
+ * A task is looked up at most once per LOOK_UP_EVERY_MS: callers cannot turn posts into
+ * look-ups on the user's key. Callbacks may reach other n8n processes (queue mode, several
+ * webhook processes), or be lost while n8n was still running the node: after parking, and when
+ * a process has had no callback for a batch for a while, a check is posted to the resume URL
+ * (one timer per ledger); its handler looks up the tasks no callback told it about and, while
+ * one is still running, arms the next check with a longer pause (CHECK_AFTER_MS doubling to
+ * CHECK_AFTER_MAX_MS).
  */
 export class CallbackLedger {
-	/** Reported ended by a callback, not yet looked up. */
+	/** Reported ended by a callback, not yet confirmed. */
 	readonly claimed = new Set<string>();
 
 	/** Confirmed ended by ToMoviee. */
 	readonly ended = new Map<string, Task>();
 
-	private readonly confirming = new Map<string, Promise<void>>();
+	private readonly lookingUp = new Map<string, Promise<Task>>();
+
+	private readonly lookedUpAt = new Map<string, number>();
 
 	/** One pool for every request this process makes for the batch. */
 	readonly limiter: AdaptiveConcurrency;
 
-	private checkGeneration = 0;
-
 	private checkDelayMs = CHECK_AFTER_MS;
+
+	/** When the quiet period ends (pushed back by each callback)... */
+	private quietUntil: number | undefined;
+
+	/** ...and when a check is due at the latest (a claim that could not be looked up yet). */
+	private checkBy: number | undefined;
+
+	private checkTimerRunning = false;
+
+	private poster: CheckPoster | undefined;
 
 	/** A call of this process handed n8n the resume. */
 	resumed = false;
@@ -50,14 +63,18 @@ export class CallbackLedger {
 	 * When the call resuming the batch in this process returned (Infinity while it runs). n8n 1.x
 	 * resumes once per call, so only one call may, and no second call downloads the results
 	 * again. The claim lasts while that call runs and RESUME_GRACE_MS after a resume was handed to
-	 * n8n, the time n8n takes to mark the execution running (from then on n8n answers 409 itself).
-	 * A resume n8n refused (2.x: 500, e.g. during its start-up recovery) is claimed again by the retry.
+	 * n8n, the time n8n takes to mark the execution running (from then on n8n answers 409 itself);
+	 * the ledger is then forgotten. A resume n8n refused (2.x: 500, e.g. during its start-up
+	 * recovery) is claimed again by the retry.
 	 */
 	private resumeClaimedAt: number | undefined;
 
 	private taskIds: Set<string> | undefined;
 
-	constructor(maxConcurrency: number) {
+	constructor(
+		maxConcurrency: number,
+		private readonly forget: () => void,
+	) {
 		this.limiter = new AdaptiveConcurrency(maxConcurrency);
 	}
 
@@ -78,90 +95,143 @@ export class CallbackLedger {
 		return true;
 	}
 
-	/** The claiming call returned: it kept the claim for the grace period only if it handed n8n the resume. */
+	/** The claiming call returned: it kept the claim for the grace period only if it handed n8n the resume, then the ledger goes. */
 	releaseResume(handedToN8n: boolean): void {
 		this.resumed ||= handedToN8n;
 		this.resumeClaimedAt = handedToN8n ? Date.now() : undefined;
+		if (!handedToN8n) return;
+		void (async () => {
+			await sleep(RESUME_GRACE_MS);
+			if (!this.isResuming) this.forget();
+		})();
 	}
 
 	isKnown(taskId: string): boolean {
 		return this.ended.has(taskId) || this.claimed.has(taskId);
 	}
 
-	/** Counts a reported end now; ToMoviee confirms it in the background (the answer does not wait). */
-	claim(context: IWebhookFunctions, taskId: string, transport: TransportSettings): void {
-		if (this.ended.has(taskId)) return;
+	/** Whether a look-up of this task may be sent now. */
+	mayLookUp(taskId: string): boolean {
+		const at = this.lookedUpAt.get(taskId);
+		return at === undefined || Date.now() - at >= LOOK_UP_EVERY_MS;
+	}
+
+	/** When the next look-up of this task may be sent. */
+	nextLookUpAt(taskId: string): number {
+		return (this.lookedUpAt.get(taskId) ?? 0) + LOOK_UP_EVERY_MS;
+	}
+
+	/**
+	 * Counts a reported end now; ToMoviee confirms it in the background (the answer does not
+	 * wait). False when the task was looked up too recently to ask again: nothing is counted.
+	 */
+	claim(context: IWebhookFunctions, taskId: string, transport: TransportSettings): boolean {
+		if (this.ended.has(taskId)) return true;
+		if (!this.lookingUp.has(taskId) && !this.mayLookUp(taskId)) return false;
 		this.claimed.add(taskId);
-		if (!this.confirming.has(taskId)) {
-			this.confirming.set(
-				taskId,
-				this.confirm(context, taskId, transport).finally(() => this.confirming.delete(taskId)),
-			);
-		}
+		// Left claimed when ToMoviee cannot be asked: looked up again before the batch resumes.
+		this.lookUp(context, taskId, transport).catch(() => {});
+		return true;
 	}
 
-	/** Looks a task up: an ended task is kept, and its claim is settled either way. Throws when ToMoviee cannot be asked. */
-	async lookUp(context: IWebhookFunctions, taskId: string, transport: TransportSettings): Promise<Task> {
-		const task = await queryTask(context, taskId, transport);
-		if (isFinalStatus(task.statusCode)) this.ended.set(taskId, task);
-		this.claimed.delete(taskId);
-		return task;
-	}
-
-	/** Every claim confirmed or dropped (claims whose background look-up failed are looked up now). */
-	async settleClaims(context: IWebhookFunctions, transport: TransportSettings): Promise<void> {
-		await Promise.all(this.confirming.values());
-		await Promise.all([...this.claimed].map(async (taskId) => await this.lookUp(context, taskId, transport)));
-	}
-
-	/** (Re)starts the quiet-period timer: after a callback that left the batch open, or a check that did. */
-	armCheck(context: IWebhookFunctions, resumeUrl: string, { afterCheck = false } = {}): void {
-		if (afterCheck) this.checkDelayMs = Math.min(CHECK_AFTER_MAX_MS, this.checkDelayMs * 2);
-		const generation = ++this.checkGeneration;
-		void (async () => {
-			await sleep(this.checkDelayMs);
-			if (generation !== this.checkGeneration || this.resumed) return;
-			await postCheck(context, resumeUrl);
+	/**
+	 * Looks a task up (joining a look-up under way): an ended task is kept, and its claim is
+	 * settled. Undefined when the task was looked up less than LOOK_UP_EVERY_MS ago and is not
+	 * known ended. Throws when ToMoviee cannot be asked.
+	 */
+	async lookUp(context: IWebhookFunctions, taskId: string, transport: TransportSettings): Promise<Task | undefined> {
+		const known = this.ended.get(taskId);
+		if (known) return known;
+		const underWay = this.lookingUp.get(taskId);
+		if (underWay) return await underWay;
+		if (!this.mayLookUp(taskId)) return undefined;
+		this.lookedUpAt.set(taskId, Date.now());
+		const looking = (async () => {
+			try {
+				const task = await queryTask(context, taskId, transport);
+				if (isFinalStatus(task.statusCode)) this.ended.set(taskId, task);
+				this.claimed.delete(taskId);
+				return task;
+			} finally {
+				this.lookingUp.delete(taskId);
+			}
 		})();
+		this.lookingUp.set(taskId, looking);
+		return await looking;
 	}
 
-	private async confirm(context: IWebhookFunctions, taskId: string, transport: TransportSettings): Promise<void> {
-		try {
-			await this.lookUp(context, taskId, transport);
-		} catch {
-			// left claimed: looked up again before the batch resumes
+	/** Every claim confirmed or dropped; false when a claim could not be looked up yet (it stays claimed). */
+	async settleClaims(context: IWebhookFunctions, transport: TransportSettings): Promise<boolean> {
+		await Promise.allSettled(this.lookingUp.values());
+		const tasks = await Promise.all([...this.claimed].map(async (taskId) => await this.lookUp(context, taskId, transport)));
+		return tasks.every((task) => task !== undefined);
+	}
+
+	/** After a callback that left the batch open: a check once no callback came for the quiet period. */
+	armQuietCheck(context: IWebhookFunctions, batch: ParkedBatch): void {
+		this.quietUntil = Date.now() + this.checkDelayMs;
+		this.startCheckTimer(context, batch);
+	}
+
+	/** After a check that found `taskId` still running: the next one after twice the pause, once that task may be asked again. */
+	armNextCheck(context: IWebhookFunctions, batch: ParkedBatch, taskId: string): void {
+		this.checkDelayMs = Math.min(CHECK_AFTER_MAX_MS, this.checkDelayMs * 2);
+		this.quietUntil = Math.max(Date.now() + this.checkDelayMs, this.nextLookUpAt(taskId));
+		this.startCheckTimer(context, batch);
+	}
+
+	/** A check no later than `at` (a reported end that can be looked up only then). */
+	armCheckBy(context: IWebhookFunctions, batch: ParkedBatch, at: number): void {
+		this.checkBy = Math.min(this.checkBy ?? Number.POSITIVE_INFINITY, at);
+		this.startCheckTimer(context, batch);
+	}
+
+	private startCheckTimer(context: IWebhookFunctions, batch: ParkedBatch): void {
+		if (!batch.resumeUrl) return;
+		this.poster = checkPosterOf(context, batch.resumeUrl, batch.checkToken);
+		if (this.checkTimerRunning) return;
+		this.checkTimerRunning = true;
+		void this.runCheckTimer();
+	}
+
+	private async runCheckTimer(): Promise<void> {
+		for (;;) {
+			const due = Math.min(this.quietUntil ?? Number.POSITIVE_INFINITY, this.checkBy ?? Number.POSITIVE_INFINITY);
+			const wait = due - Date.now();
+			if (wait <= 0) break;
+			await sleep(Math.min(wait, CHECK_AFTER_MAX_MS));
 		}
+		const poster = this.poster;
+		this.quietUntil = this.checkBy = this.poster = undefined;
+		this.checkTimerRunning = false;
+		if (poster && !this.resumed) await postCheck(poster);
 	}
 }
 
-const ledgers = new BoundedCache<CallbackLedger>(1_000);
+const ledgers = new BoundedCache<CallbackLedger>(1_000, (ledger) => ledger.isResuming);
 
 export function ledgerOf(executionId: string, batch: ParkedBatch): CallbackLedger {
 	let ledger = ledgers.get(executionId);
 	if (!ledger) {
-		ledger = new CallbackLedger(batch.maxConcurrency);
+		const created = new CallbackLedger(batch.maxConcurrency, () => {
+			if (ledgers.has(executionId) && ledgers.get(executionId) === created) ledgers.delete(executionId);
+		});
+		ledger = created;
 		ledgers.set(executionId, ledger);
 	}
 	return ledger;
 }
 
-export function isLedgerCheck(body: unknown): boolean {
-	return typeof body === 'object' && body !== null && (body as Record<string, unknown>)[LEDGER_CHECK_KEY] === true;
-}
-
-/** Posts the node's check to the resume URL; a refusal means the batch resumed or stopped meanwhile. */
-async function postCheck(context: IExecuteFunctions | IWebhookFunctions, resumeUrl: string): Promise<void> {
-	try {
-		await context.helpers.httpRequest({ method: 'POST', url: resumeUrl, body: { [LEDGER_CHECK_KEY]: true }, json: true, timeout: 60_000 });
-	} catch {
-		// n8n refused it (the batch resumed meanwhile: 409), or the URL is not reachable from here.
-	}
+/** Whether this process still keeps a ledger for the execution (tests). */
+export function hasLedger(executionId: string): boolean {
+	return ledgers.has(executionId);
 }
 
 /** The first check after parking, for a batch whose callbacks all come while n8n is still running the node. */
-export function checkAfterParking(context: IExecuteFunctions, resumeUrl: string): void {
+export function checkAfterParking(context: IExecuteFunctions, resumeUrl: string, token: string): void {
+	const poster = checkPosterOf(context, resumeUrl, token);
 	void (async () => {
 		await sleep(CHECK_AFTER_MS);
-		await postCheck(context, resumeUrl);
+		await postCheck(poster);
 	})();
 }

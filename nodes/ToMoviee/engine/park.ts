@@ -8,6 +8,7 @@ import { queryTask } from '../../shared/transport/api';
 import type { TransportSettings } from '../../shared/transport/request';
 import { checkAfterParking } from './callbackLedger';
 import { writeParkedBatch, type ParkedItem } from './parkedBatch';
+import { newCheckToken } from './resumeCheck';
 import type { BatchSettings } from './settings';
 import type { StartedItem } from './startTasks';
 
@@ -63,12 +64,15 @@ export async function parkBatch(
 		}
 		return { plan, taskId: task.taskId, ...(isFinalStatus(task.statusCode) ? { task } : {}) };
 	});
+	// Only the node's own checks know it: a caller who holds the resume URL cannot make them.
+	const checkToken = newCheckToken();
 	writeParkedBatch(context, {
 		errorShape: settings.errorShape,
 		maxConcurrency: settings.maxConcurrency,
 		maxTries: settings.maxTries,
 		requestTimeoutMs: settings.requestTimeoutMs,
 		resumeUrl,
+		checkToken,
 		items,
 	});
 	const shown = plans.map((plan, index): IDataObject => {
@@ -87,6 +91,6 @@ export async function parkBatch(
 	);
 	executeData.data.main[0] = passedOn;
 	await context.putExecutionToWait(until);
-	checkAfterParking(context, resumeUrl);
+	checkAfterParking(context, resumeUrl, checkToken);
 	return [passedOn];
 }

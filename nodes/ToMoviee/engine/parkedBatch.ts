@@ -21,6 +21,8 @@ export interface ParkedBatch {
 	requestTimeoutMs: number;
 	/** The execution's resume URL, for the node's own check when callbacks went elsewhere (none in version 1). */
 	resumeUrl?: string;
+	/** The random token of the node's own checks (none before version 3). */
+	checkToken?: string;
 	items: ParkedItem[];
 }
 
@@ -30,12 +32,14 @@ export interface ParkedBatch {
  * "waited"), file label and download settings stored once when every item has the same.
  */
 interface StoredBatch {
-	version: 2;
+	/** 3 adds `checkToken`; 2 is read the same way without it. */
+	version: 2 | 3;
 	errorShape: ErrorShape;
 	maxConcurrency: number;
 	maxTries: number;
 	requestTimeoutMs: number;
 	resumeUrl: string;
+	checkToken?: string;
 	common: Partial<Pick<ItemPlan, 'fileLabel' | 'download'>>;
 	items: Array<Omit<ParkedItem, 'plan'> & { inputs: ItemPlan['inputs'] } & Partial<Pick<ItemPlan, 'fileLabel' | 'download'>>>;
 }
@@ -49,18 +53,19 @@ const CONTEXT_KEY = 'parkedBatch';
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch & { resumeUrl: string }): void {
+export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch & { resumeUrl: string; checkToken: string }): void {
 	const first = batch.items[0]?.plan;
 	const common: StoredBatch['common'] = {};
 	if (first && batch.items.every((item) => item.plan.fileLabel === first.fileLabel)) common.fileLabel = first.fileLabel;
 	if (first?.download && batch.items.every((item) => sameJson(item.plan.download, first.download))) common.download = first.download;
 	const stored: StoredBatch = {
-		version: 2,
+		version: 3,
 		errorShape: batch.errorShape,
 		maxConcurrency: batch.maxConcurrency,
 		maxTries: batch.maxTries,
 		requestTimeoutMs: batch.requestTimeoutMs,
 		resumeUrl: batch.resumeUrl,
+		checkToken: batch.checkToken,
 		common,
 		items: batch.items.map(({ plan, ...rest }) => ({
 			...rest,
@@ -80,6 +85,7 @@ function fromStored(stored: StoredBatch): ParkedBatch {
 		maxTries: stored.maxTries,
 		requestTimeoutMs: stored.requestTimeoutMs,
 		resumeUrl: stored.resumeUrl,
+		...(typeof stored.checkToken === 'string' ? { checkToken: stored.checkToken } : {}),
 		items: stored.items.map(({ inputs, fileLabel, download, ...rest }, itemIndex) => ({
 			...rest,
 			plan: {
@@ -103,7 +109,7 @@ export function readParkedBatch(context: IWebhookFunctions): ParkedBatch | undef
 	if (!runExecutionData?.executionData) return undefined;
 	const stored = NodeHelpers.getContext(runExecutionData, 'node', context.getNode())[CONTEXT_KEY] as Partial<StoredBatch | StoredBatchV1> | undefined;
 	if (!stored || !Array.isArray(stored.items)) return undefined;
-	if (stored.version === 2) return fromStored(stored as StoredBatch);
+	if (stored.version === 2 || stored.version === 3) return fromStored(stored as StoredBatch);
 	if (stored.version === 1) return stored as StoredBatchV1;
 	return undefined;
 }

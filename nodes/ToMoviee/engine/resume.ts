@@ -1,15 +1,19 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../../shared/constants';
-import { parseCallbackBody } from '../../shared/helpers/callbackPayload';
+import { loggableTaskId, readCallbackHeader, requestBodySize } from '../../shared/helpers/callbackLimits';
 import { isFinalStatus, parseStatusCode } from '../../shared/helpers/taskStatus';
 import { finishItems } from '../../shared/results/finishItems';
 import type { Outcome } from '../../shared/results/itemBuilder';
 import { transportWith, type TransportSettings } from '../../shared/transport/request';
-import { isLedgerCheck, ledgerOf, type CallbackLedger } from './callbackLedger';
+import { ledgerOf, type CallbackLedger } from './callbackLedger';
 import { knownOutcome, readParkedBatch, type ParkedBatch } from './parkedBatch';
+import { checkTokenMatches, checkValueOf } from './resumeCheck';
 
 const OK = { code: 0, msg: 'ok' };
+
+/** A ToMoviee callback is a few hundred bytes: anything much larger is refused before it is read. */
+export const RESUME_BODY_MAX_BYTES = 64 * 1024;
 
 /** The node's one webhook: n8n routes POSTs to a waiting execution's resume URL to it. */
 export const resumeWebhooks: IWebhookDescription[] = [
@@ -49,13 +53,21 @@ function busy(context: IWebhookFunctions): IWebhookResponseData {
 }
 
 function ignored(context: IWebhookFunctions, executionId: string, taskId: string | undefined): IWebhookResponseData {
-	context.logger.warn('ToMoviee callback for a task that is not part of this waiting batch: ignored', { executionId, taskId });
+	context.logger.warn('ToMoviee callback for a task that is not part of this waiting batch: ignored', {
+		executionId,
+		...(taskId !== undefined ? { taskId: loggableTaskId(taskId) } : {}),
+	});
 	return { webhookResponse: OK };
 }
 
 function cannotAsk(context: IWebhookFunctions): IWebhookResponseData {
 	// This call may be the one that completes the batch: a non-2xx makes ToMoviee call again.
 	return answer(context, 503, 'ToMoviee could not be asked about the tasks of this batch; try again');
+}
+
+/** The task was looked up a moment ago: asking again now would only spend the user's quota. */
+function askedRecently(context: IWebhookFunctions): IWebhookResponseData {
+	return answer(context, 503, 'this task was looked up a moment ago; try again in a few seconds');
 }
 
 /** The outcome of every item as far as this process knows, in item order (undefined: still open). */
@@ -75,32 +87,39 @@ function openTaskIds(batch: ParkedBatch, ledger: CallbackLedger): string[] {
 
 /**
  * Looks up open tasks, a few at a time, doubling while they have ended, until one is still
- * running (the batch stays parked) or none is left. Throws when ToMoviee cannot be asked.
+ * running or was looked up a moment ago (the batch stays parked) or none is left. Throws when
+ * ToMoviee cannot be asked.
  */
 async function lookUpOpenTasks(context: IWebhookFunctions, taskIds: string[], ledger: CallbackLedger, transport: TransportSettings): Promise<boolean> {
 	for (let from = 0, width = 1; from < taskIds.length; from += width, width *= 2) {
 		const tasks = await Promise.all(taskIds.slice(from, from + width).map(async (taskId) => await ledger.lookUp(context, taskId, transport)));
-		if (tasks.some((task) => !isFinalStatus(task.statusCode))) return false;
+		if (tasks.some((task) => !task || !isFinalStatus(task.statusCode))) return false;
 	}
 	return true;
 }
 
 /**
- * A callback for one task of a parked batch. A reported end is counted at once and confirmed
- * with ToMoviee in the background, so a callback that does not complete the batch is answered
- * at once without waiting for ToMoviee; a callback without a known status has its task looked
- * up. The callback that leaves no task open resumes the execution, once every reported end is
- * confirmed (with n8n's answer: 2xx only when n8n has taken the resume). The node's own check
- * (posted by this or another n8n process after a quiet period) looks up the open tasks.
+ * A callback for one task of a parked batch. Before anything else: the body's size (capped),
+ * then only its task id and status, or the check's token. A reported end is counted at once
+ * and confirmed with ToMoviee in the background, so a callback that does not complete the batch
+ * is answered at once without waiting for ToMoviee; a callback without a known status has its
+ * task looked up. A task is looked up at most once per few seconds, whatever callers send. The
+ * callback that leaves no task open resumes the execution, once every reported end is confirmed
+ * (with n8n's answer: 2xx only when n8n has taken the resume). The node's own check (posted by
+ * this or another n8n process after a quiet period, with the batch's token) looks up the open tasks.
  */
 export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const body = this.getBodyData();
-	const check = isLedgerCheck(body);
-	const parsed = check ? undefined : parseCallbackBody(body);
-	if (parsed && !parsed.ok) return answer(this, 400, parsed.reason);
+	if (requestBodySize(this) > RESUME_BODY_MAX_BYTES) {
+		return answer(this, 413, `the callback body is larger than ${RESUME_BODY_MAX_BYTES / 1024} KB`);
+	}
+	const body = this.getBodyData() as unknown;
 	const batch = readParkedBatch(this);
 	const executionId = this.getExecutionId();
-	const reportedId = parsed?.ok ? parsed.task.taskId : undefined;
+	const check = checkValueOf(body);
+	if (check && !checkTokenMatches(batch?.checkToken, check.value)) return answer(this, 403, 'not a check of this batch');
+	const header = check ? undefined : readCallbackHeader(body);
+	if (header && !header.ok) return answer(this, 400, header.reason);
+	const reportedId = header?.ok ? header.taskId : undefined;
 	if (!batch) return ignored(this, executionId, reportedId);
 	const ledger = ledgerOf(executionId, batch);
 	// Callbacks arriving while one of them resumes need no look-ups.
@@ -108,21 +127,23 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 	if (reportedId !== undefined && !ledger.includes(batch, reportedId)) return ignored(this, executionId, reportedId);
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
 	const transport = transportOf(this, batch, credentials, ledger);
-	if (parsed?.ok && reportedId !== undefined && !ledger.ended.has(reportedId)) {
-		const reported = parseStatusCode(parsed.reportedStatus);
+	if (header?.ok && reportedId !== undefined && !ledger.ended.has(reportedId)) {
+		const reported = parseStatusCode(header.reportedStatus);
 		if (reported === undefined) {
 			try {
-				await ledger.lookUp(this, reportedId, transport);
+				if (!(await ledger.lookUp(this, reportedId, transport))) return askedRecently(this);
 			} catch {
 				return cannotAsk(this);
 			}
-		} else if (isFinalStatus(reported)) {
-			ledger.claim(this, reportedId, transport);
+		} else if (isFinalStatus(reported) && !ledger.claim(this, reportedId, transport)) {
+			// Counted once the task may be asked about again: by a check, or by this call's repeat.
+			ledger.armCheckBy(this, batch, ledger.nextLookUpAt(reportedId));
+			return askedRecently(this);
 		}
 	}
 	const open = openTaskIds(batch, ledger);
 	if (open.length > 0 && !check && batch.resumeUrl) {
-		ledger.armCheck(this, batch.resumeUrl);
+		ledger.armQuietCheck(this, batch);
 		return { webhookResponse: OK };
 	}
 	// Callbacks to other processes, or lost ones: the check asks ToMoviee, and so does a callback
@@ -136,7 +157,7 @@ export async function resumeOnCallback(this: IWebhookFunctions): Promise<IWebhoo
 			if (!check) return cannotAsk(this);
 		}
 		if (!allEnded) {
-			if (check && batch.resumeUrl) ledger.armCheck(this, batch.resumeUrl, { afterCheck: true });
+			if (check) ledger.armNextCheck(this, batch, open[0]);
 			return { webhookResponse: OK };
 		}
 	}
@@ -147,10 +168,15 @@ async function resumeIfAllEnded(context: IWebhookFunctions, batch: ParkedBatch, 
 	if (!ledger.claimResume()) return busy(context);
 	let handedToN8n = false;
 	try {
+		let settled: boolean;
 		try {
-			await ledger.settleClaims(context, transport);
+			settled = await ledger.settleClaims(context, transport);
 		} catch {
 			return cannotAsk(context);
+		}
+		if (!settled) {
+			ledger.armCheckBy(context, batch, Math.max(...[...ledger.claimed].map((taskId) => ledger.nextLookUpAt(taskId))));
+			return askedRecently(context);
 		}
 		const outcomes = outcomesOf(context, batch, ledger);
 		// A reported end ToMoviee contradicts: that task's own callback comes later.

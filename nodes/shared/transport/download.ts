@@ -57,18 +57,40 @@ async function readBounded(stream: ByteStream, maxBytes: number): Promise<Buffer
 	return Buffer.concat(chunks, total);
 }
 
-/** n8n 2.x's outbound-request policy (SSRF protection), where this n8n has one. */
-async function checkEgress(context: RequestContext, url: string): Promise<void> {
-	const filter = (context.helpers as { getSecureEgressFilter?: (policy: 'safe') => { validateUrl(u: string): Promise<{ ok: boolean; error?: Error }> } })
-		.getSecureEgressFilter?.('safe');
+type EgressFilter = { validateUrl(url: string): Promise<{ ok: boolean; error?: Error }> };
+
+/** n8n 2.x's outbound-request policy (SSRF protection), where this n8n has one (n8n 1.x: none). */
+function egressFilterOf(context: RequestContext, policy: 'safe' | 'enforced'): EgressFilter | undefined {
+	const helpers = context.helpers as { getSecureEgressFilter?: (policy: 'safe' | 'enforced') => EgressFilter };
+	return helpers.getSecureEgressFilter?.(policy);
+}
+
+async function checkEgress(filter: EgressFilter | undefined, url: string, policy: 'safe' | 'enforced'): Promise<void> {
 	if (!filter) return;
 	const verdict = await filter.validateUrl(url);
 	if (!verdict.ok) {
+		const host = URL.canParse(url) ? new URL(url).host : 'this address';
 		throw new ResultDownloadError(
-			`n8n's outbound request policy does not allow ${new URL(url).host}: ${verdict.error?.message ?? 'blocked'}`,
-			"Ask the instance's admin to allow ToMoviee's storage host.",
+			`n8n's outbound request policy does not allow ${host}: ${verdict.error?.message ?? 'blocked'}`,
+			policy === 'enforced'
+				? 'The URL came from an unverified callback body: turn on Verify With ToMoviee, or ask the admin to allow the host (N8N_SSRF_ALLOWED_HOSTNAMES / N8N_SSRF_ALLOWED_IP_RANGES).'
+				: "Ask the instance's admin to allow ToMoviee's storage host.",
 		);
 	}
+}
+
+const MAX_REDIRECTS = 3;
+
+/** The next hop of a redirect, checked by the filter like the first URL. */
+async function redirectTarget(response: IN8nHttpFullResponse, url: string, filter: EgressFilter | undefined, policy: 'safe' | 'enforced'): Promise<string> {
+	(response.body as ByteStream).destroy?.();
+	const location = response.headers?.location;
+	if (typeof location !== 'string' || !URL.canParse(location, url)) {
+		throw new ResultDownloadError(`the storage server answered a redirect (HTTP ${response.statusCode}) without a usable location`, 'Look at resultUrls.');
+	}
+	const target = new URL(location, url).toString();
+	await checkEgress(filter, target, policy);
+	return target;
 }
 
 function fail(response: IN8nHttpFullResponse): never {
@@ -91,7 +113,12 @@ export async function downloadResultFile(
 	limits: DownloadLimits,
 	settings: TransportSettings,
 ): Promise<IBinaryData> {
-	await checkEgress(context, url);
+	const policy = settings.egress ?? 'safe';
+	const filter = egressFilterOf(context, policy);
+	await checkEgress(filter, url, policy);
+	// Under the enforced policy every redirect hop is checked too, so redirects are followed here.
+	const followHere = policy === 'enforced' && filter !== undefined;
+	let redirects = 0;
 	for (let attempt = 1; ; attempt++) {
 		if (settings.signal?.aborted) throw new ResultDownloadError('the execution was stopped', 'Run the workflow again.');
 		await settings.limiter.acquire();
@@ -107,8 +134,15 @@ export async function downloadResultFile(
 				ignoreHttpStatusErrors: true,
 				timeout: settings.requestTimeoutMs,
 				abortSignal: settings.signal,
+				...(followHere ? { disableFollowRedirect: true } : {}),
 			})) as IN8nHttpFullResponse;
 			const status = response.statusCode;
+			if (followHere && status >= 300 && status < 400 && redirects < MAX_REDIRECTS) {
+				url = await redirectTarget(response, url, filter, policy);
+				redirects++;
+				attempt--;
+				continue;
+			}
 			if (status < 200 || status >= 300) {
 				retryable = isRetryable('idempotent', { httpStatus: status });
 				fail(response);

@@ -1,0 +1,179 @@
+'use strict';
+/**
+ * Issue 22, point 3: a parked batch's resume URL flooded in a real n8n. Not a test: it prints
+ * JSON figures for the closing note.
+ *
+ * One Wait for Callback batch of one task is parked; for `--seconds` (60) its resume URL gets
+ * `--checks` (2000) token-less checks `{"tomovieeLedgerCheck":true}` and `--bodies` (2000) bodies
+ * of `--body-mb` (1) MB claiming the task succeeded, paced evenly, at most `--in-flight` (32) at
+ * once (n8n answers what it can: a slower n8n stretches the flood). Then the task ends and its
+ * real callback is sent the way ToMoviee would (the simulator's body, repeated on non-2xx after
+ * 200 ms doubling). Printed: the task look-ups the simulator saw (during the flood, and from
+ * parking to the resume), the n8n process's RSS before the flood, at its peak and after, how the
+ * flood was answered, and the time from the real callback to the resume (the workflow's Report
+ * node, after the parked node, posting to a local recorder).
+ *
+ *   node test/bench/flood.js [--version 2|1] [--seconds 60] [--checks 2000] [--bodies 2000] [--body-mb 1] [--in-flight 32]
+ */
+const { createSimulator } = require('../simulator');
+const { callbackBody } = require('../simulator/callbacks');
+const n8nLib = require('../e2e/lib/n8n');
+const { packPackage, stagePackage, waitingRecognizeWorkflow } = require('../e2e/lib/fixtures');
+const probes = require('../e2e/lib/probes');
+
+const APP_KEY = 'bench-flood-key';
+const APP_SECRET = 'bench-flood-secret';
+const MB = 1024 * 1024;
+
+function parseArgs(argv) {
+	const args = { version: '2', seconds: 60, checks: 2000, bodies: 2000, bodyMb: 1, inFlight: 32 };
+	const names = { '--version': 'version', '--seconds': 'seconds', '--checks': 'checks', '--bodies': 'bodies', '--body-mb': 'bodyMb', '--in-flight': 'inFlight' };
+	for (let i = 0; i < argv.length; i++) {
+		const name = names[argv[i]];
+		if (!name) throw new Error(`unknown flag ${argv[i]}`);
+		args[name] = name === 'version' ? argv[++i] : Number(argv[++i]);
+	}
+	return args;
+}
+
+async function until(check, timeoutMs, what) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await probes.sleep(200);
+	}
+}
+
+/** Posts `body` (a Buffer) and resolves to the status, or the error code; never throws. */
+async function post(url, body) {
+	try {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(30_000) });
+		await response.arrayBuffer();
+		return response.status;
+	} catch (error) {
+		return error.cause?.code ?? error.name;
+	}
+}
+
+/** Sends every body of `bodies` evenly over `seconds`, at most `maxInFlight` at once; counts the answers. */
+async function flood(url, bodies, seconds, maxInFlight) {
+	const answers = {};
+	const started = Date.now();
+	const gapMs = (seconds * 1000) / bodies.length;
+	let inFlight = 0;
+	const pending = new Set();
+	for (let index = 0; index < bodies.length; index++) {
+		const due = started + index * gapMs;
+		if (due > Date.now()) await probes.sleep(due - Date.now());
+		while (inFlight >= maxInFlight) await Promise.race(pending);
+		inFlight++;
+		const sent = post(url, bodies[index].body).then((status) => {
+			const key = `${bodies[index].kind} ${status}`;
+			answers[key] = (answers[key] ?? 0) + 1;
+			inFlight--;
+			pending.delete(sent);
+		});
+		pending.add(sent);
+	}
+	await Promise.all(pending);
+	return { answers, floodMs: Date.now() - started };
+}
+
+async function main() {
+	const args = parseArgs(process.argv.slice(2));
+	const simulator = createSimulator({ appKey: APP_KEY, appSecret: APP_SECRET, recordLimit: 1_000_000, callbackRetries: 12, callbackTimeoutMs: 60_000 });
+	const simulatorUrl = (await simulator.start(0, '127.0.0.1')).url;
+	const recorder = await probes.startRecorder();
+	const packed = args.version === '1' ? packPackage() : undefined;
+	const staged = packed ? undefined : stagePackage();
+	const n8n = await n8nLib.startN8n({
+		version: args.version,
+		...(packed ? { packageTarball: packed.tarball } : { packageDir: staged.dir }),
+		env: { NODE_ENV: 'production' },
+	});
+	try {
+		const client = await n8nLib.setupOwner(n8n.baseUrl);
+		const credential = await n8nLib.createCredential(client, {
+			name: 'ToMoviee flood',
+			type: 'toMovieeApi',
+			data: { appKey: APP_KEY, appSecret: APP_SECRET, baseUrl: simulatorUrl },
+		});
+		const pid = probes.n8nPid(n8n.userFolder);
+		const path = 'bench-flood';
+		const definition = waitingRecognizeWorkflow(credential, { name: path, webhookPath: path, timeout: 3600, reportUrl: recorder.url });
+		const workflow = await n8nLib.createWorkflow(client, definition, { major: n8n.major });
+		await n8nLib.activateWorkflow(client, workflow.id);
+		const url = await n8nLib.waitForWebhook(n8n.baseUrl, path);
+		// Runs until the flood is over; its callback is then sent here, as ToMoviee would.
+		simulator.configure({ taskDurationMs: 3_600_000 });
+		const response = await n8nLib.postJson(url, { images: [{ id: 0, url: 'https://images.bench.test/flood.png?nocallback' }] });
+		if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+		const submit = await until(() => simulator.requests.find((request) => request.path.startsWith('/v1/open/capacity/application/')), 60_000, 'the submit');
+		const resumeUrl = submit.body.callback;
+		const taskId = [...simulator.tasks.values()].find((task) => task.callback === resumeUrl).task_id;
+		await until(async () => (await n8nLib.listExecutions(client, workflow.id)).results.find((execution) => execution.status === 'waiting'), 60_000, 'the batch to park');
+		const parkedAt = Date.now();
+		const isLookUp = (request) => request.path === '/v1/open/pub/task' && request.body?.task_id === taskId;
+		const lookUpsBefore = simulator.requests.filter(isLookUp).length;
+
+		const rssBefore = probes.residentBytes(pid).rss;
+		const sampler = probes.sampleResident(pid);
+		const check = Buffer.from(JSON.stringify({ tomovieeLedgerCheck: true }));
+		const claim = Buffer.from(JSON.stringify({ task_id: taskId, status: 3, progress: 100, result: 'x'.repeat(args.bodyMb * MB) }));
+		const bodies = [];
+		for (let i = 0; i < Math.max(args.checks, args.bodies); i++) {
+			if (i < args.checks) bodies.push({ kind: 'token-less check', body: check });
+			if (i < args.bodies) bodies.push({ kind: `${args.bodyMb} MB claim`, body: claim });
+		}
+		const floodStartedAt = Date.now();
+		const { answers, floodMs } = await flood(resumeUrl, bodies, args.seconds, args.inFlight);
+		const floodEndedAt = Date.now();
+		const lookUpsInFlood = simulator.requests.filter((request) => isLookUp(request) && request.at >= floodStartedAt && request.at <= floodEndedAt).length;
+		const task = simulator.tasks.get(taskId);
+		task.durationMs = Date.now() - task.createdAt;
+		const realCallback = Buffer.from(JSON.stringify(callbackBody(task, 'bare', Date.now())));
+		const callbackSentAt = Date.now();
+		const attempts = [];
+		for (let pauseMs = 200; attempts.length < 12; pauseMs *= 2) {
+			attempts.push(await post(resumeUrl, realCallback));
+			if (attempts.at(-1) >= 200 && attempts.at(-1) < 300) break;
+			await probes.sleep(pauseMs);
+		}
+		const report = await until(() => recorder.requests[0], 600_000, 'the resume');
+		const rssPeak = sampler.stop();
+		await probes.sleep(2000);
+		const rssAfter = probes.residentBytes(pid).rss;
+		console.log(
+			JSON.stringify({
+				n8n: n8n.version,
+				seconds: args.seconds,
+				sent: bodies.length,
+				floodMs,
+				answers,
+				taskLookUpsDuringFlood: lookUpsInFlood,
+				taskLookUpsParkedToResume: simulator.requests.filter(isLookUp).length - lookUpsBefore,
+				rssBeforeMb: +(rssBefore / MB).toFixed(1),
+				rssPeakMb: +(rssPeak / MB).toFixed(1),
+				rssAfterMb: +(rssAfter / MB).toFixed(1),
+				rssGrowthMb: +((rssAfter - rssBefore) / MB).toFixed(1),
+				rssPeakGrowthMb: +((rssPeak - rssBefore) / MB).toFixed(1),
+				realCallbackAnswers: attempts,
+				callbackToResumeMs: report.at - callbackSentAt,
+				parkedToResumeMs: report.at - parkedAt,
+			}),
+		);
+	} finally {
+		await n8n.cleanup();
+		await simulator.stop();
+		await recorder.close();
+		staged?.remove();
+		packed?.remove?.();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
