@@ -31,6 +31,23 @@ const RATIO_NAMES: Record<string, string> = {
 	original: 'Original (Keep the Image Ratio)',
 };
 
+/** The presets ToMoviee names (tomoviee-capabilities.md §2); the other numbers have no public name. */
+const NAMED_CAMERA_MOVES: Record<number, string> = {
+	1: 'Orbit',
+	2: 'Spin',
+	5: 'Slow Zoom In',
+	9: 'Static',
+	12: 'Pan Right',
+};
+const CAMERA_MOVE_COUNT = 46;
+
+/** Every preset 1-46 by number (a workflow saved with a plain number keeps its value), the named ones by name. */
+export const CAMERA_MOVE_OPTIONS = Array.from({ length: CAMERA_MOVE_COUNT }, (_, index) => {
+	const value = index + 1;
+	const name = NAMED_CAMERA_MOVES[value];
+	return { name: name === undefined ? `Preset ${value}` : `${name} (${value})`, value };
+});
+
 /** Aspect Ratio, Camera Move, Duration and Resolution; `ratios` with "original" for image input. */
 export function videoOptions(ratios: readonly string[]): INodeProperties[] {
 	return [
@@ -45,11 +62,12 @@ export function videoOptions(ratios: readonly string[]): INodeProperties[] {
 		{
 			displayName: 'Camera Move',
 			name: 'cameraMove',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 46 },
+			type: 'options',
 			default: 1,
 			description:
-				'Camera-movement preset 1-46 (camera_move_index), e.g. 1 orbit, 2 spin, 5 slow zoom in, 9 static, 12 pan right. Not set: ToMoviee picks the movement.',
+				'How the camera moves (camera_move_index). ToMoviee has 46 presets and names five of them; the others are listed by number. Not set: ToMoviee picks the movement.',
+			hint: 'A preset by name, or any preset number 1-46',
+			options: CAMERA_MOVE_OPTIONS,
 		},
 		{
 			displayName: 'Duration',
@@ -80,6 +98,6 @@ export function readVideoFields(options: IDataObject, ratios: readonly string[])
 	if (isSet(options.resolution)) fields.resolution = validateChoice('resolution', 'Resolution', options.resolution, RESOLUTIONS);
 	if (isSet(options.duration)) fields.duration = Number(validateChoice('duration', 'Duration', options.duration, DURATIONS));
 	if (isSet(options.aspectRatio)) fields.aspect_ratio = validateChoice('aspectRatio', 'Aspect Ratio', options.aspectRatio, ratios);
-	if (isSet(options.cameraMove)) fields.camera_move_index = validateInteger('cameraMove', 'Camera Move', options.cameraMove, 1, 46);
+	if (isSet(options.cameraMove)) fields.camera_move_index = validateInteger('cameraMove', 'Camera Move', options.cameraMove, 1, CAMERA_MOVE_COUNT);
 	return fields;
 }
