@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { TOMOVIEE_ICON } from '../shared/descriptions';
+import { CONTROL_TYPE_LABELS } from '../shared/helpers/controlTypes';
 import { resources } from './actions/resources';
 import { router } from './actions/router';
 import { resumeOnCallback, resumeWebhooks } from './engine/resume';
@@ -26,15 +27,26 @@ const resourceProperty: INodeProperties = {
 };
 
 /**
- * "Video: Text to Video", from the Resource and Operation names, so it cannot drift.
- * One flat map: a nested object literal would end in "}}", which closes an n8n expression.
+ * The canvas subtitle: the operation, and the control type where the operation has one
+ * ("Recognize: edge", "Reference to Image: pose", "Text to Video"). Built from the operations'
+ * names so it cannot drift. Flat maps only: a nested object literal would end in "}}", which
+ * closes an n8n expression.
  */
 function subtitleExpression(): string {
-	const labels: Record<string, string> = {};
+	const names: Record<string, string> = {};
 	for (const [resource, { displayName, operations }] of Object.entries(resources)) {
-		for (const [operation, { menu }] of Object.entries(operations)) labels[`${resource}.${operation}`] = `${displayName}: ${menu.name}`;
+		for (const [operation, { menu }] of Object.entries(operations)) {
+			// "Get" alone says nothing on a canvas: name the resource with it
+			names[`${resource}.${operation}`] = resource === 'task' ? `${menu.name} ${displayName}` : menu.name;
+		}
 	}
-	return `={{ ${JSON.stringify(labels)}[$parameter["resource"] + "." + $parameter["operation"]] || "" }}`;
+	const withControlType = ['imageRecognition.recognize', 'image.referenceToImage'];
+	const key = '$parameter["resource"] + "." + $parameter["operation"]';
+	const controlType = `${JSON.stringify(CONTROL_TYPE_LABELS)}[$parameter["controlType"]]`;
+	return (
+		`={{ (${JSON.stringify(names)}[${key}] || "")` +
+		` + (${JSON.stringify(withControlType)}.includes(${key}) && ${controlType} ? ": " + ${controlType} : "") }}`
+	);
 }
 
 export class ToMoviee implements INodeType {

@@ -296,18 +296,20 @@ describe('the node description', () => {
 	it('the canvas subtitle reads like the UI for every resource and operation', async () => {
 		const { subtitle } = new ToMoviee().description;
 		expect(subtitle).not.toMatch(/\}\}.*\}\}/);
-		const cases: Array<[string, string, string]> = [
-			['imageRecognition', 'recognize', 'Image Recognition: Recognize'],
-			['task', 'get', 'Task: Get'],
-			['video', 'textToVideo', 'Video: Text to Video'],
-			['video', 'framesToVideo', 'Video: First and Last Frame to Video'],
-			['image', 'referenceToImage', 'Image: Reference to Image'],
-			['audio', 'videoSoundtrack', 'Audio: Video Soundtrack'],
+		const cases: Array<[string, string, Record<string, string>, string]> = [
+			['imageRecognition', 'recognize', { controlType: '0' }, 'Recognize: edge'],
+			['imageRecognition', 'recognize', { controlType: '3' }, 'Recognize: depth'],
+			['task', 'get', {}, 'Get Task'],
+			['video', 'textToVideo', {}, 'Text to Video'],
+			['video', 'framesToVideo', {}, 'First and Last Frame to Video'],
+			['image', 'referenceToImage', { controlType: '1' }, 'Reference to Image: pose'],
+			['image', 'redraw', {}, 'Redraw'],
+			['audio', 'videoSoundtrack', {}, 'Video Soundtrack'],
 		];
 		const run = await runToMoviee(simulator, { parameters: params('textToVideo', { waitForCompletion: false }) });
-		for (const [resource, operation, expected] of cases) {
+		for (const [resource, operation, parameters, expected] of cases) {
 			const node = run.workflow.getNode('ToMoviee')!;
-			node.parameters = { resource, operation };
+			node.parameters = { resource, operation, ...parameters };
 			await run.workflow.expression.acquireIsolate();
 			try {
 				expect(run.workflow.expression.getSimpleParameterValue(node, subtitle!, 'manual', {})).toBe(expected);
