@@ -3,6 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import { downloadOptions as sharedDownloadOptions } from '../../shared/descriptions';
 import { numberOptionProperty } from '../../shared/helpers/options';
 
+/** Under every URL field: ToMoviee fetches the file itself. */
+export const PUBLIC_URL_HINT = 'ToMoviee downloads it: a public http(s) link, not localhost, a private address or a file on this machine';
+
 export const waitForCompletionProperty: INodeProperties = {
 	displayName: 'Wait for Completion',
 	name: 'waitForCompletion',
@@ -41,7 +44,8 @@ export const submitOptions: INodeProperties[] = [
 		name: 'callbackUrl',
 		type: 'string',
 		default: '',
-		placeholder: 'https://n8n.example.com/webhook/…/callback',
+		placeholder: 'https://n8n.example.com/webhook/3f2a9c4e-5b1d-4e8f-9a7c-2d6b8e1f0a53/callback',
+		hint: "A ToMoviee Trigger's Production URL. ToMoviee calls it from the internet: n8n must be reachable there (WEBHOOK_URL).",
 		description:
 			'URL ToMoviee POSTs the outcome to when the task ends. Paste the production URL of a ToMoviee Trigger node here; n8n resume URLs ($execution.resumeUrl) are sent unchanged.',
 	},
@@ -50,6 +54,7 @@ export const submitOptions: INodeProperties[] = [
 		name: 'passThrough',
 		type: 'string',
 		default: '',
+		placeholder: 'e.g. order-1042',
 		description:
 			'Sent to ToMoviee as "params" and handed back with the result (the ToMoviee Trigger outputs it). Text comes back as the same text; an object from an expression comes back as that object.',
 	},

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readDownloadSettings } from '../../shared/helpers/options';
 import { InputError, parseJsonObject, validateNumberInRange, validateText } from '../../shared/helpers/validation';
-import { submitOperationProperties } from './common.description';
+import { PUBLIC_URL_HINT, submitOperationProperties } from './common.description';
 import type { BatchFacts, Operation, PreparedItem } from './operation';
 import { commonSubmitFields, readWaitTimes } from './submitOptions';
 
@@ -17,11 +17,13 @@ const PROMPT_IN_LABEL = 40;
 interface PromptSpec {
 	description: string;
 	placeholder: string;
+	/** Shown under the field: the limits a user must keep to. */
+	hint?: string;
 	/** Longest prompt ToMoviee takes, in characters, where a source names one. */
 	maxLength?: number;
 }
 
-function promptProperty({ description, placeholder }: PromptSpec): INodeProperties {
+function promptProperty({ description, placeholder, hint }: PromptSpec): INodeProperties {
 	return {
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -30,6 +32,7 @@ function promptProperty({ description, placeholder }: PromptSpec): INodeProperti
 		required: true,
 		default: '',
 		placeholder,
+		...(hint ? { hint } : {}),
 		description,
 	};
 }
@@ -43,6 +46,7 @@ export function urlProperty(displayName: string, name: string, placeholder: stri
 		...(required ? { required } : {}),
 		default: '',
 		placeholder,
+		hint: PUBLIC_URL_HINT,
 		description,
 	};
 }

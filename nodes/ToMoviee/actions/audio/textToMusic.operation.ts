@@ -25,6 +25,7 @@ export const textToMusic = generationOperation({
 	prompt: {
 		description: 'The music to make: subject, then scene, mood or style. ToMoviee reads fewer than 77 tokens and cuts the rest.',
 		placeholder: 'e.g. Upbeat acoustic folk for a summer road trip, warm and carefree',
+		hint: 'Fewer than 77 tokens (about 50 words): ToMoviee cuts the rest',
 	},
 	properties: [
 		{
@@ -34,6 +35,7 @@ export const textToMusic = generationOperation({
 			required: true,
 			typeOptions: { minValue: 0.1, maxValue: 94.9, numberPrecision: 1 },
 			default: 30,
+			hint: 'Seconds: more than 0 and less than 95',
 			description: 'Length of each track in seconds: more than 0 and less than 95',
 		},
 		{
@@ -43,6 +45,7 @@ export const textToMusic = generationOperation({
 			required: true,
 			typeOptions: { minValue: 1, maxValue: 4 },
 			default: 1,
+			hint: '1-4 tracks, each a result file',
 			description: 'How many tracks to make from this item, 1-4 (each is a result file)',
 		},
 	],

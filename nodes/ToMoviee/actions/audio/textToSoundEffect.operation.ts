@@ -22,6 +22,7 @@ export const textToSoundEffect = generationOperation({
 			required: true,
 			typeOptions: { minValue: 5, maxValue: 180 },
 			default: 10,
+			hint: 'Whole seconds, 5-180',
 			description: 'Length of the sound in whole seconds, 5-180: 5-10 for single events, 10-30 for transitions, up to 180 for ambience',
 		},
 	],

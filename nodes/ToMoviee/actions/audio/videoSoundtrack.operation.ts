@@ -23,7 +23,7 @@ export const videoSoundtrack = generationOperation({
 		urlProperty(
 			'Video URL',
 			'videoUrl',
-			'https://example.com/clip.mp4',
+			'https://cdn.example.com/clips/product-teaser.mp4',
 			'Public http(s) URL of the video to score: mp4, mov, avi, m4v, mkv, ts, flv, mpg or MPEG-2, up to 120 MB and 95 seconds, 360p-1080p, 15-60 fps',
 		),
 	],

@@ -22,7 +22,7 @@ export const redraw = generationOperation({
 		urlProperty(
 			'Image URL',
 			'imageUrl',
-			'https://example.com/photo.png',
+			'https://cdn.example.com/shop/storefront.png',
 			'Public http(s) URL of the image to redraw (jpg or png, each side 512-2048 px, aspect ratio under 3)',
 		),
 	],
@@ -30,7 +30,7 @@ export const redraw = generationOperation({
 		urlProperty(
 			'Mask URL',
 			'maskUrl',
-			'https://example.com/mask.png',
+			'https://cdn.example.com/shop/storefront-sign-mask.png',
 			'Public http(s) URL of a mask of the same size as the image (jpg or png): white areas are redrawn, black areas kept',
 			false,
 		),

@@ -24,6 +24,7 @@ const sizeProperty = (displayName: 'Width' | 'Height'): INodeProperties => ({
 	type: 'number',
 	typeOptions: { minValue: 512, maxValue: 2048 },
 	default: 1024,
+	hint: 'Pixels, 512-2048',
 	description: `${displayName} of the generated image in pixels, 512-2048`,
 });
 
@@ -31,7 +32,7 @@ const properties: INodeProperties[] = [
 	urlProperty(
 		'Reference Image URL',
 		'referenceImageUrl',
-		'https://example.com/reference.jpg',
+		'https://cdn.example.com/poses/dancer.jpg',
 		'Public http(s) URL of the image whose edges, pose, subject or depth the new image follows',
 	),
 	{
@@ -69,6 +70,7 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 		default: 0.5,
+		hint: 'From 0 (loosely) to 1 (closely)',
 		description: 'How strictly the new image follows the reference, from 0 (loosely) to 1 (closely)',
 	},
 	sizeProperty('Width'),
@@ -79,6 +81,7 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 4 },
 		default: 1,
+		hint: '1-4 images, each a result file',
 		description: 'How many images to make from this item, 1-4 (each is a result file)',
 	},
 ];
@@ -102,7 +105,7 @@ export const referenceToImage = generationOperation({
 		urlProperty(
 			'Init Image URL',
 			'initImageUrl',
-			'https://example.com/start.jpg',
+			'https://cdn.example.com/poses/dancer-start.jpg',
 			'Image to start from (init_image). Control type Subject needs one: when empty, the reference image is sent.',
 			false,
 		),

@@ -5,7 +5,7 @@ import { DEFAULT_STORAGE_INFO } from '../../../shared/constants';
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES } from '../../../shared/helpers/controlTypes';
 import { readDownloadSettings } from '../../../shared/helpers/options';
 import { parseStorageInfo, resolveWsid, validateChoice, validateMediaUrl } from '../../../shared/helpers/validation';
-import { submitOperationProperties } from '../common.description';
+import { PUBLIC_URL_HINT, submitOperationProperties } from '../common.description';
 import type { BatchFacts, Operation, PreparedItem } from '../operation';
 import { commonSubmitFields, readWaitTimes } from '../submitOptions';
 
@@ -19,7 +19,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'https://example.com/photo.jpg',
+		placeholder: 'https://cdn.example.com/photos/dancer.jpg',
+		hint: `${PUBLIC_URL_HINT}. jpg or png.`,
 		description: 'Public http(s) URL of a jpg or png image for ToMoviee to read',
 	},
 	{

@@ -16,7 +16,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: 'e.g. {{ $json.taskId }}',
+		placeholder: 'e.g. tm_text2video_b-0-2025080109295bd73652d4',
+		hint: 'The taskId field of an earlier ToMoviee step or trigger: drag it in from the input',
 		description: 'ID of a task submitted earlier (the taskId field of a ToMoviee step or trigger)',
 	},
 	{

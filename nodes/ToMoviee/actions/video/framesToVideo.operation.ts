@@ -16,18 +16,19 @@ export const framesToVideo = generationOperation({
 		description: 'How the video moves from the first frame to the last, up to 1000 characters',
 		placeholder: 'e.g. The flower bud slowly opens into full bloom, static camera',
 		maxLength: VIDEO_PROMPT_MAX,
+		hint: 'Up to 1000 characters. The video is 5 seconds long.',
 	},
 	properties: [
 		urlProperty(
 			'First Frame URL',
 			'imageUrl',
-			'https://example.com/first.jpg',
+			'https://cdn.example.com/frames/flower-bud.jpg',
 			'Public http(s) URL of the image the video starts with (jpg, png or webp, under 200 MB, at least 720p recommended)',
 		),
 		urlProperty(
 			'Last Frame URL',
 			'lastFrameUrl',
-			'https://example.com/last.jpg',
+			'https://cdn.example.com/frames/flower-bloom.jpg',
 			'Public http(s) URL of the image the video ends with (same formats as the first frame)',
 		),
 	],

@@ -16,12 +16,13 @@ export const imageToVideo = generationOperation({
 		description: 'How the image comes to life, up to 1000 characters: the subject and its motion, the background and its motion',
 		placeholder: 'e.g. The woman turns her head and smiles, leaves drift in the wind behind her',
 		maxLength: VIDEO_PROMPT_MAX,
+		hint: 'Up to 1000 characters. The video is 5 seconds long.',
 	},
 	properties: [
 		urlProperty(
 			'Image URL',
 			'imageUrl',
-			'https://example.com/still.jpg',
+			'https://cdn.example.com/stills/portrait-garden.jpg',
 			'Public http(s) URL of the image to animate (jpg, png or webp, under 200 MB; short side over 720 px recommended)',
 		),
 	],

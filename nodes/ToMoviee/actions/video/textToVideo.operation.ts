@@ -16,6 +16,7 @@ export const textToVideo = generationOperation({
 			'What the 5-second video shows, up to 1000 characters: subject and its description, motion, scene, then camera, light and mood',
 		placeholder: 'e.g. A red fox trots through fresh snow at dawn, slow tracking shot, soft golden light',
 		maxLength: VIDEO_PROMPT_MAX,
+		hint: 'Up to 1000 characters. The video is 5 seconds long.',
 	},
 	options: videoOptions(RATIOS),
 	parameterOf: VIDEO_PARAMETERS,
