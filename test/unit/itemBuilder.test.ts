@@ -31,32 +31,32 @@ const queued: Task = normalizeTask({ task_id: 'tm_q-0-1', status: 1, position: 3
 const plan = (overrides: Partial<ItemPlan> = {}): ItemPlan => ({ itemIndex: 3, inputs: INPUTS, fileLabel: 'subject', waited: true, ...overrides });
 
 describe('taskJson', () => {
-	it('gives the fields in a fixed order', () => {
+	it('gives the fields in a fixed order: what a user acts on first', () => {
 		expect(Object.keys(taskJson(succeeded, INPUTS))).toEqual([
-			'taskId',
 			'status',
-			'statusCode',
-			'progress',
-			'reason',
-			'controlType',
-			'imageUrl',
 			'resultUrls',
 			'resultUrlsExpireAt',
+			'taskId',
+			'reason',
+			'statusCode',
+			'progress',
+			'controlType',
+			'imageUrl',
 			'result',
 			'params',
 		]);
-		expect(Object.keys(taskJson(queued, {}))).toEqual(['taskId', 'status', 'statusCode', 'progress', 'reason', 'queuePosition', 'waitSeconds', 'resultUrls', 'result']);
+		expect(Object.keys(taskJson(queued, {}))).toEqual(['status', 'resultUrls', 'taskId', 'reason', 'statusCode', 'progress', 'queuePosition', 'waitSeconds', 'result']);
 		expect(Object.keys(taskJson(failed, INPUTS))).toEqual([
-			'taskId',
 			'status',
+			'resultUrls',
+			'taskId',
+			'reason',
 			'statusCode',
 			'progress',
-			'reason',
 			'errorCode',
 			'errorMessage',
 			'controlType',
 			'imageUrl',
-			'resultUrls',
 			'result',
 		]);
 	});
@@ -191,7 +191,8 @@ describe('errorJson', () => {
 			error: MESSAGE,
 		});
 		expect(json.errorDescription).toContain('balance');
-		expect(Object.keys(json).slice(0, 5)).toEqual(['taskId', 'status', 'statusCode', 'progress', 'reason']);
+		// the reason in plain words right after the status, then the files and the task id
+		expect(Object.keys(json).slice(0, 5)).toEqual(['status', 'error', 'errorDescription', 'resultUrls', 'taskId']);
 	});
 
 	it('without a task: the inputs, the error and the failure\'s code', () => {

@@ -27,22 +27,26 @@ export interface ItemFailure {
 /** How one item ended: with its task, or with an error (and the task when one is known). */
 export type Outcome = { task: Task; failure?: undefined } | { task?: Task; failure: ItemFailure };
 
-/** The node's output shape, in a fixed key order. Never carries credentials. */
+/**
+ * The node's output shape, in a fixed key order: first what a user acts on (status, the result
+ * files, the task id), as the editor's table and JSON views show keys in this order; then the
+ * details. Never carries credentials.
+ */
 export function taskJson(task: Task, inputs: IDataObject): IDataObject {
 	const json: IDataObject = {
-		taskId: task.taskId,
 		status: task.status,
-		statusCode: task.statusCode,
-		progress: task.progress,
-		reason: task.reason,
+		resultUrls: task.resultUrls,
 	};
+	if (task.resultUrlsExpireAt) json.resultUrlsExpireAt = task.resultUrlsExpireAt;
+	json.taskId = task.taskId;
+	json.reason = task.reason;
+	json.statusCode = task.statusCode;
+	json.progress = task.progress;
 	if (task.queuePosition !== undefined) json.queuePosition = task.queuePosition;
 	if (task.waitSeconds !== undefined) json.waitSeconds = task.waitSeconds;
 	if (task.errorCode !== undefined) json.errorCode = task.errorCode;
 	if (task.errorMessage !== undefined) json.errorMessage = task.errorMessage;
 	Object.assign(json, inputs);
-	json.resultUrls = task.resultUrls;
-	if (task.resultUrlsExpireAt) json.resultUrlsExpireAt = task.resultUrlsExpireAt;
 	json.result = task.result as IDataObject;
 	if (task.params !== undefined) json.params = decodePassThrough(task.params) as IDataObject;
 	return json;
@@ -87,7 +91,14 @@ export function errorJson(failure: ItemFailure, task: Task | undefined, inputs: 
 	const { message, description } = failure.error;
 	if (errorShape === 'errorOutput') return { error: message, ...(description ? { message: description } : {}), details: fields };
 	if (errorShape === 'errorOutputV1') return { error: message, ...(description ? { message: description } : {}) };
-	return { ...fields, error: message, ...(description ? { errorDescription: description } : {}) };
+	// The message in plain words right after the status, before the task's details.
+	const { status, ...rest } = fields;
+	return {
+		...(status !== undefined ? { status } : {}),
+		error: message,
+		...(description ? { errorDescription: description } : {}),
+		...rest,
+	};
 }
 
 export function outputItem(
