@@ -30,6 +30,18 @@ export class ToMovieeTrigger implements INodeType {
 				path: 'callback',
 			},
 		],
+		// What the editor's trigger panel says instead of n8n's generic "Pull in events" text.
+		triggerPanel: {
+			header: 'Waiting for ToMoviee to call back',
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click 'Execute step', then run a ToMoviee node whose Callback URL option is this node's Test URL: the outcome of that task shows up here.<br /><br /><b>Once you're happy with your workflow</b>, publish it and use the Production URL as the Callback URL instead. Every callback then starts a run of this workflow; you will find them in the Executions list.",
+				active:
+					"<b>While building your workflow</b>, click 'Execute step', then run a ToMoviee node whose Callback URL option is this node's Test URL: the outcome of that task shows up here.<br /><br /><b>Your workflow is published</b>: every callback to the Production URL starts a run of it; you will find them in the Executions list.",
+			},
+			activationHint:
+				"Once you've finished building your workflow, publish it and use the Production URL as the Callback URL option of your ToMoviee nodes.",
+		},
 		properties: triggerProperties,
 	};
 

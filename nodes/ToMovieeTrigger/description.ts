@@ -7,7 +7,7 @@ import { FINAL_STATUSES } from '../shared/helpers/taskStatus';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Paste this node\'s Production URL into the ToMoviee node\'s "Callback URL" option; the ToMoviee node signs it for this URL, so only callbacks sent to it get through',
+			'Copy the Production URL (Webhook URLs above) into the "Callback URL" option of a ToMoviee node, then publish this workflow: the URL answers only while the workflow is published. The ToMoviee node signs the URL it sends (tm_signature), so only callbacks of its tasks get through.',
 		name: 'notice',
 		type: 'notice',
 		default: '',
