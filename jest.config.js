@@ -23,6 +23,8 @@ module.exports = {
 			testMatch: ['<rootDir>/test/e2e/**/*.test.{js,ts}'],
 			testPathIgnorePatterns: ['/node_modules/', 'queue\\.e2e\\.test\\.js$'],
 		},
+		// n8n 2.41.1's editor in Chromium (test/editor): its own stage, after the e2e one.
+		{ ...common, displayName: 'editor', testMatch: ['<rootDir>/test/editor/**/*.test.js'] },
 		// n8n in queue mode (main + worker + 2 webhook processes, PostgreSQL, Redis): its own stage.
 		{ ...common, displayName: 'e2e-queue', testMatch: ['<rootDir>/test/e2e/queue.e2e.test.js'] },
 	],

@@ -23,4 +23,6 @@ export default [
 		rules: { 'no-unused-vars': 'error', 'no-undef': 'error' },
 	},
 	{ files: ['test/**/*.mjs'], languageOptions: { sourceType: 'module' } },
+	// The editor stage hands functions to puppeteer that run in the page.
+	{ files: ['test/editor/**/*.js'], languageOptions: { globals: { ...globals.node, ...globals.jest, ...globals.browser } } },
 ];
