@@ -156,7 +156,9 @@ test(
 			await editor.choose('operation', panel.operation);
 			const shown = await editor.shownParameters();
 			const options = await editor.optionEntries();
-			seen[key] = { fields: shown.map((item) => item.label), options: [...options].sort() };
+			const menus = {};
+			for (const name of Object.keys(panel.menus ?? {})) menus[name] = await editor.menuEntries(name);
+			seen[key] = { fields: shown.map((item) => item.label), options: [...options].sort(), menus };
 			for (const label of panel.urlFields) {
 				const field = shown.find((item) => item.label === label);
 				expect({ key, label, hint: field?.text.includes(URL_HINT), placeholder: field?.placeholder }).toEqual({
@@ -168,7 +170,7 @@ test(
 			}
 		}
 		const expected = Object.fromEntries(
-			Object.entries(PANELS).map(([key, panel]) => [key, { fields: panel.fields, options: [...panel.options].sort() }]),
+			Object.entries(PANELS).map(([key, panel]) => [key, { fields: panel.fields, options: [...panel.options].sort(), menus: panel.menus ?? {} }]),
 		);
 		expect(seen).toEqual(expected);
 		expectNoPageErrors();

@@ -26,12 +26,16 @@ const GENERATION_OPTIONS = [...SUBMIT_OPTIONS, 'Additional Body Fields (JSON)'];
 const VIDEO_OPTIONS = [...GENERATION_OPTIONS, 'Aspect Ratio', 'Camera Move', 'Duration', 'Resolution'];
 const WAIT = ['Wait for Completion', 'Wait Method', 'Options'];
 
+/** Control Type, named the same in both operations that have one (the canvas subtitle uses the same words). */
+const CONTROL_TYPES = ['Edge', 'Pose', 'Subject', 'Depth'];
+
 /** The fields every URL parameter shows its hint with (ToMoviee downloads the file itself). */
 const URL_HINT = 'ToMoviee downloads it: a public http(s) link';
 
 /**
  * resource.operation -> the labels of the Resource and Operation menus, the parameters shown with
- * the defaults, the Options entries, and the URL fields (which must carry URL_HINT).
+ * the defaults, the Options entries, the URL fields (which must carry URL_HINT) and the entries of
+ * dropdowns that must read the same wherever they appear.
  */
 const PANELS = {
 	'imageRecognition.recognize': {
@@ -40,6 +44,7 @@ const PANELS = {
 		fields: ['Image URL', 'Control Type', ...WAIT],
 		options: [...SUBMIT_OPTIONS, 'Storage Info (JSON)', 'Workspace User ID'],
 		urlFields: ['Image URL'],
+		menus: { controlType: CONTROL_TYPES },
 	},
 	'video.textToVideo': {
 		resource: 'Video',
@@ -68,6 +73,7 @@ const PANELS = {
 		fields: ['Prompt', 'Reference Image URL', 'Control Type', 'Control Intensity', 'Width', 'Height', 'Batch Size', ...WAIT],
 		options: [...GENERATION_OPTIONS, 'Init Image URL'],
 		urlFields: ['Reference Image URL'],
+		menus: { controlType: CONTROL_TYPES },
 	},
 	'image.redraw': {
 		resource: 'Image',

@@ -43,24 +43,24 @@ const properties: INodeProperties[] = [
 		description: 'What the new image takes from the reference image',
 		options: [
 			{
-				name: 'Edge (Sketch to Image)',
+				name: 'Edge',
 				value: '0',
-				description: 'Follows the outlines and edges of the reference',
+				description: 'Follows the outlines and edges of the reference (sketch to image)',
 			},
 			{
-				name: 'Pose (Pose to Image)',
+				name: 'Pose',
 				value: '1',
-				description: 'Follows the body poses of the people in the reference',
+				description: 'Follows the body poses of the people in the reference (pose to image)',
 			},
 			{
-				name: 'Subject (Subject to Image)',
+				name: 'Subject',
 				value: '2',
-				description: 'Keeps the main subject or character of the reference',
+				description: 'Keeps the main subject or character of the reference (subject to image)',
 			},
 			{
-				name: 'Depth (Depth to Image)',
+				name: 'Depth',
 				value: '3',
-				description: 'Follows the near-far layout of the reference',
+				description: 'Follows the near-far layout of the reference (depth to image)',
 			},
 		],
 	},

@@ -31,9 +31,9 @@ const properties: INodeProperties[] = [
 		description: 'Which mask to extract from the image',
 		options: [
 			{
-				name: 'Edge (Contour)',
+				name: 'Edge',
 				value: '0',
-				description: 'Line drawing of the outlines and edges in the image',
+				description: 'Line drawing of the outlines and edges in the image (contour)',
 			},
 			{
 				name: 'Pose',
@@ -41,12 +41,12 @@ const properties: INodeProperties[] = [
 				description: 'Skeleton of the body poses (joints and limbs) of the people in the image',
 			},
 			{
-				name: 'Subject (Character)',
+				name: 'Subject',
 				value: '2',
 				description: 'Cut-out mask of the main subject or character, separated from the background',
 			},
 			{
-				name: 'Depth of Field',
+				name: 'Depth',
 				value: '3',
 				description: 'Depth map: near areas bright, far areas dark',
 			},
