@@ -40,8 +40,9 @@ function expectNoPageErrors() {
 }
 
 /**
- * A test that goes on from where the one before left the editor: it adds the n8n log's tail to a
- * failure, and does not start after a failed one (its failure would only repeat that one).
+ * A test that goes on from where the one before left the editor: a failure carries the n8n log's
+ * tail and a screenshot of the editor (kept in the temporary folder), and the tests after a failed
+ * one do not start (their failures would only repeat it).
  */
 const step = (run) =>
 	n8nLib.withLogTail(
@@ -53,6 +54,8 @@ const step = (run) =>
 				await run();
 			} catch (error) {
 				state.failedStep = expect.getState().currentTestName;
+				const shot = path.join(os.tmpdir(), `tomoviee-editor-failure-${Date.now()}.png`);
+				if (await state.editor.page.screenshot({ path: shot }).catch(() => false)) error.message += `\nthe editor then: ${shot}`;
 				throw error;
 			}
 		},

@@ -49,14 +49,18 @@ class EditorPage {
 
 	/** The first visible element under `selector` whose first line of text is `text`. */
 	async waitForText(selector, text) {
-		const handle = await this.page.waitForFunction(
-			(selector, text) =>
-				[...document.querySelectorAll(selector)].find((e) => e.offsetWidth > 0 && e.innerText.split('\n')[0].trim() === text),
-			{},
-			selector,
-			text,
-		);
-		return handle.asElement();
+		try {
+			const handle = await this.page.waitForFunction(
+				(selector, text) =>
+					[...document.querySelectorAll(selector)].find((e) => e.offsetWidth > 0 && e.innerText.split('\n')[0].trim() === text),
+				{},
+				selector,
+				text,
+			);
+			return handle.asElement();
+		} catch (error) {
+			throw new Error(`nothing visible reads "${text}" (${selector}): ${error.message}`);
+		}
 	}
 
 	async clickText(selector, text) {
@@ -92,9 +96,26 @@ class EditorPage {
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 
-	/** Picks `label` in a parameter's dropdown. */
+	/**
+	 * Opens a dropdown by clicking `selector`. A click that only takes the focus from another
+	 * dropdown opens nothing, so it clicks again until a menu is open.
+	 */
+	async openMenu(selector, items) {
+		for (let attempt = 1; ; attempt++) {
+			await this.page.click(selector);
+			try {
+				await this.page.waitForSelector(items, { visible: true, timeout: 5_000 });
+				return;
+			} catch (error) {
+				if (attempt === 3) throw new Error(`${selector} opened no menu: ${error.message}`);
+			}
+		}
+	}
+
+	/** Picks `label` in a parameter's dropdown (nothing to do when it is already chosen). */
 	async choose(name, label) {
-		await this.page.click(`${param(name)} input`);
+		if ((await this.page.$eval(`${param(name)} input`, (e) => e.value)) === label) return;
+		await this.openMenu(`${param(name)} input`, OPEN_MENU_ITEMS);
 		await this.clickText(OPEN_MENU_ITEMS, label);
 		await this.page.waitForFunction(
 			(selector, label) => document.querySelector(selector)?.value === label,
@@ -106,19 +127,18 @@ class EditorPage {
 
 	/** The entries a parameter's dropdown offers (it is closed again afterwards). */
 	async menuEntries(name) {
-		await this.page.click(`${param(name)} input`);
-		await this.page.waitForSelector(OPEN_MENU_ITEMS, { visible: true });
+		await this.openMenu(`${param(name)} input`, OPEN_MENU_ITEMS);
 		const entries = await this.page.$$eval(OPEN_MENU_ITEMS, (items) => items.map((e) => e.innerText.split('\n')[0].trim()));
-		await this.page.keyboard.press('Escape');
+		// a second click closes it (Escape would close the whole panel)
+		await this.page.click(`${param(name)} input`);
 		await this.page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'));
 		return entries;
 	}
 
 	/** The entries of the Options collection's "Add option" menu (closed again afterwards). */
 	async optionEntries() {
-		await this.page.click('[data-test-id="collection-parameter-add"]');
 		const selector = '.el-select__popper[aria-hidden="false"] [data-test-id="collection-parameter-option"]';
-		await this.page.waitForSelector(selector, { visible: true });
+		await this.openMenu('[data-test-id="collection-parameter-add"]', selector);
 		const entries = await this.page.$$eval(selector, (items) => items.map((e) => e.innerText.trim()));
 		await this.page.keyboard.press('Escape');
 		await this.page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'));
@@ -126,8 +146,9 @@ class EditorPage {
 	}
 
 	async addOption(label) {
-		await this.page.click('[data-test-id="collection-parameter-add"]');
-		await this.clickText('.el-select__popper[aria-hidden="false"] [data-test-id="collection-parameter-option"]', label);
+		const selector = '.el-select__popper[aria-hidden="false"] [data-test-id="collection-parameter-option"]';
+		await this.openMenu('[data-test-id="collection-parameter-add"]', selector);
+		await this.clickText(selector, label);
 		await this.page.waitForFunction(
 			(label) =>
 				[...document.querySelectorAll('[data-test-id="node-parameters"] [data-test-id="input-label"]')].some(
