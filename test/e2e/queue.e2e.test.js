@@ -611,8 +611,9 @@ describe('n8n queue mode: main + worker + 2 webhook processes, PostgreSQL, Redis
 			expect(state.q.jobStarts('worker').get(executionId)).toBe(2);
 			expect(after.length).toBeGreaterThan(0);
 			// after the kill every callback was answered by webhook-1 (whatever n8n answered: 200, 409 once
-			// the execution had resumed, 500 when two callbacks raced to resume it)
-			expect(after.filter((record) => record.index !== 0 || !(record.status < 502)).map(brief)).toEqual([]);
+			// the execution had resumed, 500 when two callbacks raced to resume it, 503 when the node had
+			// looked that task up less than 5 s before: the sender's retry gets it through)
+			expect(after.filter((record) => record.index !== 0 || !(record.status < 502 || record.status === 503)).map(brief)).toEqual([]);
 			// every try got an answer from a live webhook process, and the execution has every result
 			expect(records.filter((record) => record.status === 502 || record.status === undefined).map(brief)).toEqual([]);
 			expect(lastTryStatuses(simCallbacks).size).toBe(20);
