@@ -49,16 +49,6 @@ async function executionOf(client, workflowId) {
 	return latest;
 }
 
-async function until(check, timeoutMs, what) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await probes.sleep(250);
-	}
-}
-
 async function measureBatch(env, size) {
 	const { simulator, client, credential, n8n, pid } = env;
 	// 1000 tasks end over five minutes (about 3 callbacks a second: n8n 2.41 loads the whole
@@ -80,7 +70,7 @@ async function measureBatch(env, size) {
 	const images = Array.from({ length: size }, (_, i) => ({ id: i, url: `https://images.bench.test/cb-${size}-${i}.png${hint(i)}` }));
 	const response = await n8nLib.postJson(url, { images });
 	if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-	const parked = await until(async () => {
+	const parked = await probes.until(async () => {
 		const execution = await executionOf(client, workflow.id);
 		if (execution && !['new', 'running', 'waiting'].includes(execution.status)) throw new Error(`the execution ended ${execution.status} before it was seen parked`);
 		return execution && execution.status === 'waiting' ? execution : undefined;
@@ -89,7 +79,7 @@ async function measureBatch(env, size) {
 	const parkedRss = probes.residentBytes(pid).rss;
 	const stored = await patiently(() => client.rest('GET', `/executions/${parked.id}`));
 	const parkedDataBytes = Buffer.byteLength(typeof stored.data === 'string' ? stored.data : JSON.stringify(stored.data));
-	const done = await until(async () => {
+	const done = await probes.until(async () => {
 		const execution = await executionOf(client, workflow.id);
 		return execution && ['success', 'error', 'crashed', 'canceled'].includes(execution.status) ? execution : undefined;
 	}, 900_000, 'the execution to finish');

@@ -36,16 +36,6 @@ function parseArgs(argv) {
 	return args;
 }
 
-async function until(check, timeoutMs, what) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await probes.sleep(200);
-	}
-}
-
 /** Posts `body` (a Buffer) and resolves to the status, or the error code; never throws. */
 async function post(url, body) {
 	try {
@@ -110,10 +100,10 @@ async function main() {
 		simulator.configure({ taskDurationMs: 3_600_000 });
 		const response = await n8nLib.postJson(url, { images: [{ id: 0, url: 'https://images.bench.test/flood.png?nocallback' }] });
 		if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-		const submit = await until(() => simulator.requests.find((request) => request.path.startsWith('/v1/open/capacity/application/')), 60_000, 'the submit');
+		const submit = await probes.until(() => simulator.requests.find((request) => request.path.startsWith('/v1/open/capacity/application/')), 60_000, 'the submit');
 		const resumeUrl = submit.body.callback;
 		const taskId = [...simulator.tasks.values()].find((task) => task.callback === resumeUrl).task_id;
-		await until(async () => (await n8nLib.listExecutions(client, workflow.id)).results.find((execution) => execution.status === 'waiting'), 60_000, 'the batch to park');
+		await probes.until(async () => (await n8nLib.listExecutions(client, workflow.id)).results.find((execution) => execution.status === 'waiting'), 60_000, 'the batch to park');
 		const parkedAt = Date.now();
 		const isLookUp = (request) => request.path === '/v1/open/pub/task' && request.body?.task_id === taskId;
 		const lookUpsBefore = simulator.requests.filter(isLookUp).length;
@@ -141,7 +131,7 @@ async function main() {
 			if (attempts.at(-1) >= 200 && attempts.at(-1) < 300) break;
 			await probes.sleep(pauseMs);
 		}
-		const report = await until(() => recorder.requests[0], 600_000, 'the resume');
+		const report = await probes.until(() => recorder.requests[0], 600_000, 'the resume');
 		const rssPeak = sampler.stop();
 		await probes.sleep(2000);
 		const rssAfter = probes.residentBytes(pid).rss;

@@ -160,8 +160,20 @@ function sampleResident(pid, everyMs = 50) {
 
 const megabytes = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/** Polls `check` until it returns a truthy value, which it resolves to; throws past `timeoutMs`. */
+async function until(check, timeoutMs, what, pollMs = 250) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(pollMs);
+	}
+}
+
 module.exports = {
 	sleep,
+	until,
 	postJson,
 	withLogTail,
 	startRecorder,
