@@ -2,12 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { submitPath, TASK_QUERY_PATH } from '../constants';
 import { looksLikeTask, normalizeTask, readTaskId, type Task } from '../helpers/taskResult';
+import { isNonZeroCode } from './credentialRejection';
 import { callToMoviee, type RequestContext, type TransportSettings } from './request';
 import { ToMovieeRequestFailure } from './requestFailure';
-
-function isNonZero(code: unknown): boolean {
-	return code !== undefined && code !== null && code !== '' && Number(code) !== 0;
-}
 
 function apiFailure(code: number | string | undefined, msg: string | undefined): ToMovieeRequestFailure {
 	return new ToMovieeRequestFailure('api', msg ?? `ToMoviee answered code ${String(code)}`, {
@@ -25,7 +22,7 @@ export async function submitTask(
 	settings: TransportSettings,
 ): Promise<string> {
 	const answer = await callToMoviee(context, { kind: 'submit', path: submitPath(capability), body }, settings);
-	if (isNonZero(answer.code)) throw apiFailure(answer.code, answer.msg);
+	if (isNonZeroCode(answer.code)) throw apiFailure(answer.code, answer.msg);
 	const data = answer.data && typeof answer.data === 'object' ? (answer.data as IDataObject) : {};
 	const taskId = readTaskId(data);
 	if (!taskId) {
@@ -42,12 +39,12 @@ export async function queryTask(context: RequestContext, taskId: string, setting
 	const answer = await callToMoviee(context, { kind: 'idempotent', path: TASK_QUERY_PATH, body: { task_id: taskId } }, settings);
 	if (looksLikeTask(answer.data)) {
 		const task = normalizeTask(answer.data, taskId);
-		if (isNonZero(answer.code)) {
+		if (isNonZeroCode(answer.code)) {
 			task.errorCode = answer.code;
 			if (answer.msg !== undefined) task.errorMessage = answer.msg;
 		}
 		return task;
 	}
-	if (isNonZero(answer.code)) throw apiFailure(answer.code, answer.msg);
+	if (isNonZeroCode(answer.code)) throw apiFailure(answer.code, answer.msg);
 	throw new ToMovieeRequestFailure('response', `ToMoviee's answer for task ${taskId} holds no task`, { tries: 1 });
 }

@@ -22,7 +22,8 @@ export interface GatewayAnswer {
 	apiMessage?: string;
 }
 
-function isNonZeroCode(code: unknown): boolean {
+/** A business code ToMoviee means as "failure": anything but 0 (number or text), when present. */
+export function isNonZeroCode(code: unknown): boolean {
 	return code !== undefined && code !== null && code !== '' && Number(code) !== 0;
 }
 
