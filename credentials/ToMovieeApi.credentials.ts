@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, TASK_QUERY_PATH } from '../nodes/shared/constants';
-import { authHeaders, keyPairOf } from '../nodes/shared/helpers/authHeaders';
+import { authHeaders, keyPairOf } from '../nodes/shared/transport/authHeaders';
 import { AUTH_FAILURE_CODES, CHECK_CREDENTIAL, CREDENTIAL_REJECTED } from '../nodes/shared/transport/credentialRejection';
 
 /** A task id of the vendor's form that no task has, so the look-up bills and changes nothing. */

@@ -9,11 +9,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { TOMOVIEE_ICON } from '../shared/descriptions';
-import { CONTROL_TYPE_LABELS } from '../shared/helpers/controlTypes';
+import { TOMOVIEE_ICON } from '../shared/parameters/descriptions';
+import { CONTROL_TYPE_LABELS } from '../shared/task/controlTypes';
 import { resources } from './actions/resources';
-import { router } from './actions/router';
-import { resumeOnCallback, resumeWebhooks } from './engine/resume';
+import { router } from './router';
+import { resumeOnCallback, resumeWebhooks } from './waitForCallback/checkCallback';
 
 const resourceProperty: INodeProperties = {
 	displayName: 'Resource',

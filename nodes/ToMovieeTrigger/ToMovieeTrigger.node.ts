@@ -2,7 +2,7 @@ import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../shared/constants';
-import { TOMOVIEE_ICON } from '../shared/descriptions';
+import { TOMOVIEE_ICON } from '../shared/parameters/descriptions';
 import { triggerProperties } from './description';
 import { handleCallback } from './handleCallback';
 

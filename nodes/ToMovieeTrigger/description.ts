@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadOptions } from '../shared/descriptions';
-import { numberOptionProperty } from '../shared/helpers/options';
-import { FINAL_STATUSES } from '../shared/helpers/taskStatus';
+import { downloadOptions } from '../shared/parameters/descriptions';
+import { numberOptionProperty } from '../shared/parameters/options';
+import { FINAL_STATUSES } from '../shared/task/taskStatus';
 
 export const triggerProperties: INodeProperties[] = [
 	{

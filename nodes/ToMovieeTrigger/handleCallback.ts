@@ -3,17 +3,17 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, I
 import { sleep } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../shared/constants';
-import { BoundedCache } from '../shared/helpers/boundedCache';
-import { parseCallbackBody } from '../shared/helpers/callbackPayload';
-import { loggableTaskId, requestBodySize } from '../shared/helpers/callbackLimits';
-import { fileLabelOfTask } from '../shared/helpers/controlTypes';
-import { SIGNATURE_PARAM, verifySignature } from '../shared/helpers/callbackSignature';
-import { AdaptiveConcurrency } from '../shared/helpers/concurrency';
-import { readBooleanOption, readDownloadSettings, readNumberOption } from '../shared/helpers/options';
-import { parseStatusCode, isFinalStatus, FINAL_STATUSES } from '../shared/helpers/taskStatus';
-import type { Task } from '../shared/helpers/taskResult';
-import { taskJson } from '../shared/results/itemBuilder';
-import { downloadTaskFiles } from '../shared/results/resultFiles';
+import { BoundedCache } from '../shared/callbacks/boundedCache';
+import { parseCallbackBody } from '../shared/task/callbackBody';
+import { loggableTaskId, requestBodySize } from '../shared/callbacks/callbackLimits';
+import { fileLabelOfTask } from '../shared/task/controlTypes';
+import { SIGNATURE_PARAM, verifySignature } from '../shared/callbacks/callbackSignature';
+import { AdaptiveConcurrency } from '../shared/transport/concurrency';
+import { readBooleanOption, readDownloadSettings, readNumberOption } from '../shared/parameters/options';
+import { parseStatusCode, isFinalStatus, FINAL_STATUSES } from '../shared/task/taskStatus';
+import type { Task } from '../shared/task/task';
+import { taskJson } from '../shared/task/taskJson';
+import { downloadTaskFiles } from '../shared/transport/resultFiles';
 import { queryTask } from '../shared/transport/api';
 import { baseUrlProblem, transportWith, type TransportSettings } from '../shared/transport/request';
 import { CHECK_CREDENTIAL } from '../shared/transport/credentialRejection';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { SIGNATURE_PARAM } from '../shared/helpers/callbackSignature';
+import { SIGNATURE_PARAM } from '../shared/callbacks/callbackSignature';
 
 const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-app-key']);
 const REDACTED = '[redacted]';

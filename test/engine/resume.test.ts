@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { request } from 'undici';
 
 import { START_NODE_TYPE, runWorkflow, startWebhookServer, type WebhookServer } from '../harness';
-import { hasLedger } from '../../nodes/ToMoviee/engine/callbackLedger';
+import { hasLedger } from '../../nodes/ToMoviee/waitForCallback/confirmReportedEnds';
 import { NODE_TYPE, apiRequests, imagesItems, recognize, startSimulator, toMovieeHarness, type Simulator } from './fixtures';
 
 let simulator: Simulator;

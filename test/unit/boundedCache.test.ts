@@ -1,4 +1,4 @@
-import { BoundedCache } from '../../nodes/shared/helpers/boundedCache';
+import { BoundedCache } from '../../nodes/shared/callbacks/boundedCache';
 
 describe('BoundedCache', () => {
 	it('stores and forgets keys', () => {

@@ -1,5 +1,5 @@
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
-import { loggableTaskId, readCallbackHeader } from '../../nodes/shared/helpers/callbackLimits';
+import { loggableTaskId, readCallbackHeader } from '../../nodes/shared/callbacks/callbackLimits';
 import { baseUrlOf, baseUrlProblem } from '../../nodes/shared/transport/request';
 
 describe('what the resume path reads of a callback before its checks', () => {

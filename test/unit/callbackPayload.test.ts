@@ -1,4 +1,4 @@
-import { parseCallbackBody } from '../../nodes/shared/helpers/callbackPayload';
+import { parseCallbackBody } from '../../nodes/shared/task/callbackBody';
 
 const VENDOR_ID = 'tm_text2video_customize-0-2025080109295bd73652d4';
 

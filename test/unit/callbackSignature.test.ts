@@ -1,6 +1,6 @@
 import { createHmac } from 'crypto';
 
-import { computeSignature, isN8nResumeUrl, SIGNATURE_PARAM, signCallbackUrl, verifySignature } from '../../nodes/shared/helpers/callbackSignature';
+import { computeSignature, isN8nResumeUrl, SIGNATURE_PARAM, signCallbackUrl, verifySignature } from '../../nodes/shared/callbacks/callbackSignature';
 
 const SECRET = 'app-secret';
 const PUBLIC_URL = 'https://n8n.test/webhook/X/callback';

@@ -1,5 +1,5 @@
-import { AdaptiveConcurrency, START_WIDTH, runPooled } from '../../nodes/shared/helpers/concurrency';
-import { FIRST_LOOK_MS, nextPollDelayMs } from '../../nodes/shared/helpers/pollingSchedule';
+import { AdaptiveConcurrency, START_WIDTH, runPooled } from '../../nodes/shared/transport/concurrency';
+import { FIRST_LOOK_MS, nextPollDelayMs } from '../../nodes/ToMoviee/poll/pollingSchedule';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -1,8 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { normalizeTask, type Task } from '../../nodes/shared/helpers/taskResult';
-import { errorJson, judged, outputItem, taskFailure, taskJson, type ItemPlan } from '../../nodes/shared/results/itemBuilder';
+import { normalizeTask, type Task } from '../../nodes/shared/task/task';
+import { errorJson, judged, outputItem, taskFailure, taskJson, type ItemPlan } from '../../nodes/shared/task/taskJson';
 
 const node: INode = {
 	id: 'node-1',

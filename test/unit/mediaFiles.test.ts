@@ -1,5 +1,5 @@
-import { CONTROL_TYPE_LABELS, CONTROL_TYPES, fileLabelOfTask } from '../../nodes/shared/helpers/controlTypes';
-import { acceptedMediaType, binaryPropertyFor, resultFileName } from '../../nodes/shared/helpers/mediaFiles';
+import { CONTROL_TYPE_LABELS, CONTROL_TYPES, fileLabelOfTask } from '../../nodes/shared/task/controlTypes';
+import { acceptedMediaType, binaryPropertyFor, resultFileName } from '../../nodes/shared/task/resultFileNames';
 
 describe('binary property names', () => {
 	it('names binary fields data, data_1, data_2…', () => {

@@ -1,5 +1,5 @@
-import { MinHeap } from '../../nodes/shared/helpers/minHeap';
-import { estimatedEndAt } from '../../nodes/shared/helpers/pollingSchedule';
+import { MinHeap } from '../../nodes/ToMoviee/poll/minHeap';
+import { estimatedEndAt } from '../../nodes/ToMoviee/poll/pollingSchedule';
 
 describe('MinHeap', () => {
 	it('pops values by ascending key, whatever the push order', () => {

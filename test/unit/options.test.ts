@@ -9,8 +9,8 @@ import {
 	readDownloadSettings,
 	readNumberOption,
 	type NumberOptionName,
-} from '../../nodes/shared/helpers/options';
-import { InputError } from '../../nodes/shared/helpers/validation';
+} from '../../nodes/shared/parameters/options';
+import { InputError } from '../../nodes/shared/parameters/validation';
 
 const NAMES = Object.keys(NUMBER_OPTIONS) as NumberOptionName[];
 const MB = 1024 * 1024;

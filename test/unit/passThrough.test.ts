@@ -1,4 +1,4 @@
-import { decodePassThrough, encodePassThrough } from '../../nodes/shared/helpers/passThrough';
+import { decodePassThrough, encodePassThrough } from '../../nodes/shared/task/passThrough';
 
 /** What a pass-through value looks like after the trip through ToMoviee's `params` string. */
 const roundTrip = (value: unknown): unknown => decodePassThrough(encodePassThrough(value));

@@ -1,4 +1,4 @@
-import { pause } from '../../nodes/shared/helpers/pause';
+import { pause } from '../../nodes/shared/transport/pause';
 
 describe('pause', () => {
 	it('waits and reports that it was not stopped', async () => {

@@ -6,7 +6,7 @@ import {
 	RETRY_BASE_MS,
 	RETRY_MAX_DELAY_MS,
 	retryDelayMs,
-} from '../../nodes/shared/helpers/retryPolicy';
+} from '../../nodes/shared/transport/retryPolicy';
 
 const STATUSES = [400, 401, 403, 404, 413, 422, 429, 500, 502, 503, 504];
 const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];

@@ -7,8 +7,8 @@ import {
 	resultControlType,
 	resultUrlsExpiry,
 	unwrapEnvelope,
-} from '../../nodes/shared/helpers/taskResult';
-import { endedWithoutResult, FINAL_STATUSES, isFinalStatus, parseStatusCode, statusName } from '../../nodes/shared/helpers/taskStatus';
+} from '../../nodes/shared/task/task';
+import { endedWithoutResult, FINAL_STATUSES, isFinalStatus, parseStatusCode, statusName } from '../../nodes/shared/task/taskStatus';
 
 const VENDOR_ID = 'tm_text2video_customize-0-2025080109295bd73652d4';
 

@@ -1,5 +1,5 @@
-import { CONTROL_TYPES } from '../../nodes/shared/helpers/controlTypes';
-import { readWord } from '../../nodes/shared/helpers/options';
+import { CONTROL_TYPES } from '../../nodes/shared/task/controlTypes';
+import { readWord } from '../../nodes/shared/parameters/options';
 import {
 	InputError,
 	parseBoolean,
@@ -13,7 +13,7 @@ import {
 	validateNumberInRange,
 	validateTaskId,
 	validateText,
-} from '../../nodes/shared/helpers/validation';
+} from '../../nodes/shared/parameters/validation';
 
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png'];
 const DEFAULT_STORAGE = { input: { is_url: true }, output: { url: { expire_time: 1 } } };

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadOptions as sharedDownloadOptions } from '../../shared/descriptions';
-import { numberOptionProperty } from '../../shared/helpers/options';
+import { downloadOptions as sharedDownloadOptions } from '../../shared/parameters/descriptions';
+import { numberOptionProperty } from '../../shared/parameters/options';
 
 /** Under every URL field: ToMoviee fetches the file itself. */
 export const PUBLIC_URL_HINT = 'ToMoviee downloads it: a public http(s) link, not localhost, a private address or a file on this machine';

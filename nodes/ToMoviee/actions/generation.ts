@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readDownloadSettings } from '../../shared/helpers/options';
-import { InputError, parseJsonObject, validateNumberInRange, validateText } from '../../shared/helpers/validation';
+import { readDownloadSettings } from '../../shared/parameters/options';
+import { InputError, parseJsonObject, validateNumberInRange, validateText } from '../../shared/parameters/validation';
 import { PUBLIC_URL_HINT, submitOperationProperties } from './common.description';
 import type { BatchFacts, Operation, PreparedItem } from './operation';
 import { commonSubmitFields, readWaitTimes } from './submitOptions';

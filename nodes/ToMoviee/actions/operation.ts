@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Task } from '../../shared/helpers/taskResult';
-import type { ItemPlan } from '../../shared/results/itemBuilder';
+import type { Task } from '../../shared/task/task';
+import type { ItemPlan } from '../../shared/task/taskJson';
 
 /** Batch-wide facts an operation may read while preparing an item. */
 export interface BatchFacts {

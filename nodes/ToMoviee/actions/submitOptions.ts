@@ -1,9 +1,9 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { isN8nResumeUrl, signCallbackUrl } from '../../shared/helpers/callbackSignature';
-import { readBooleanOption, readNumberOption } from '../../shared/helpers/options';
-import { encodePassThrough } from '../../shared/helpers/passThrough';
-import { InputError, parseHttpUrl } from '../../shared/helpers/validation';
+import { isN8nResumeUrl, signCallbackUrl } from '../../shared/callbacks/callbackSignature';
+import { readBooleanOption, readNumberOption } from '../../shared/parameters/options';
+import { encodePassThrough } from '../../shared/task/passThrough';
+import { InputError, parseHttpUrl } from '../../shared/parameters/validation';
 import type { BatchFacts } from './operation';
 
 /** Poll Interval and Timeout of one item, in ms. */

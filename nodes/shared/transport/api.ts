@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { submitPath, TASK_QUERY_PATH } from '../constants';
-import { looksLikeTask, normalizeTask, readTaskId, type Task } from '../helpers/taskResult';
+import { looksLikeTask, normalizeTask, readTaskId, type Task } from '../task/task';
 import { isNonZeroCode } from './credentialRejection';
 import { callToMoviee, type RequestContext, type TransportSettings } from './request';
 import { ToMovieeRequestFailure } from './requestFailure';

@@ -1,8 +1,8 @@
 import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { acceptedMediaType } from '../helpers/mediaFiles';
-import { pause } from '../helpers/pause';
-import { isRetryable, retryDelayMs } from '../helpers/retryPolicy';
+import { acceptedMediaType } from '../task/resultFileNames';
+import { pause } from './pause';
+import { isRetryable, retryDelayMs } from './retryPolicy';
 import { describeNetworkCode, networkCodeOf } from './networkCodes';
 import type { RequestContext, TransportSettings } from './request';
 

@@ -9,9 +9,9 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../constants';
-import type { AdaptiveConcurrency } from '../helpers/concurrency';
-import { pause } from '../helpers/pause';
-import { isAmbiguous, isRetryable, parseRetryAfterMs, retryDelayMs, type RequestKind } from '../helpers/retryPolicy';
+import type { AdaptiveConcurrency } from './concurrency';
+import { pause } from './pause';
+import { isAmbiguous, isRetryable, parseRetryAfterMs, retryDelayMs, type RequestKind } from './retryPolicy';
 import { describeRejection, isCredentialRejection, type GatewayAnswer } from './credentialRejection';
 import { networkCodeOf, describeNetworkCode } from './networkCodes';
 import { ToMovieeRequestFailure } from './requestFailure';

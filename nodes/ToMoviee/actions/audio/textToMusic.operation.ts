@@ -1,4 +1,4 @@
-import { InputError, parseBoolean } from '../../../shared/helpers/validation';
+import { InputError, parseBoolean } from '../../../shared/parameters/validation';
 import { generationOperation, isSet, validateInteger } from '../generation';
 
 /** The vendor page: "greater than 0 and less than 95" seconds. */

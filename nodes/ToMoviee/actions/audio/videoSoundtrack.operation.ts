@@ -1,4 +1,4 @@
-import { validateMediaUrl } from '../../../shared/helpers/validation';
+import { validateMediaUrl } from '../../../shared/parameters/validation';
 import { generationOperation, urlProperty } from '../generation';
 
 /** The vendor page: MP4, MOV, AVI, M4V, MKV, TS, FLV, MPG and MPEG-2. */

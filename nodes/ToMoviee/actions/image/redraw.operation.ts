@@ -1,4 +1,4 @@
-import { validateMediaUrl } from '../../../shared/helpers/validation';
+import { validateMediaUrl } from '../../../shared/parameters/validation';
 import { generationOperation, isSet, urlProperty } from '../generation';
 
 /** The official client: jpg/png, 512-2048 px per side, aspect ratio under 3. */

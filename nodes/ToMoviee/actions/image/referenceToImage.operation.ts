@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CONTROL_TYPES } from '../../../shared/helpers/controlTypes';
-import { validateChoice, validateMediaUrl, validateNumberInRange } from '../../../shared/helpers/validation';
+import { CONTROL_TYPES } from '../../../shared/task/controlTypes';
+import { validateChoice, validateMediaUrl, validateNumberInRange } from '../../../shared/parameters/validation';
 import { generationOperation, isSet, urlProperty, validateInteger } from '../generation';
 
 /** ToMoviee needs init_image in subject mode; the official client sends the reference image then. */

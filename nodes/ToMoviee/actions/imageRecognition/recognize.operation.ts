@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_STORAGE_INFO } from '../../../shared/constants';
-import { CONTROL_TYPE_LABELS, CONTROL_TYPES } from '../../../shared/helpers/controlTypes';
-import { readDownloadSettings } from '../../../shared/helpers/options';
-import { parseStorageInfo, resolveWsid, validateChoice, validateMediaUrl } from '../../../shared/helpers/validation';
+import { CONTROL_TYPE_LABELS, CONTROL_TYPES } from '../../../shared/task/controlTypes';
+import { readDownloadSettings } from '../../../shared/parameters/options';
+import { parseStorageInfo, resolveWsid, validateChoice, validateMediaUrl } from '../../../shared/parameters/validation';
 import { PUBLIC_URL_HINT, submitOperationProperties } from '../common.description';
 import type { BatchFacts, Operation, PreparedItem } from '../operation';
 import { commonSubmitFields, readWaitTimes } from '../submitOptions';

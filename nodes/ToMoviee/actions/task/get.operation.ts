@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fileLabelOfTask } from '../../../shared/helpers/controlTypes';
-import { readDownloadSettings } from '../../../shared/helpers/options';
-import { resultControlType, type Task } from '../../../shared/helpers/taskResult';
-import { validateTaskId } from '../../../shared/helpers/validation';
+import { fileLabelOfTask } from '../../../shared/task/controlTypes';
+import { readDownloadSettings } from '../../../shared/parameters/options';
+import { resultControlType, type Task } from '../../../shared/task/task';
+import { validateTaskId } from '../../../shared/parameters/validation';
 import { batchOptions, downloadOptions, optionsCollection, waitForCompletionProperty } from '../common.description';
 import type { Operation, PreparedItem } from '../operation';
 import { readWaitTimes } from '../submitOptions';

@@ -1,4 +1,4 @@
-import { validateMediaUrl } from '../../../shared/helpers/validation';
+import { validateMediaUrl } from '../../../shared/parameters/validation';
 import { generationOperation, urlProperty } from '../generation';
 import { FRAME_EXTENSIONS, RATIOS_WITH_ORIGINAL, readVideoFields, VIDEO_PARAMETERS, VIDEO_PROMPT_MAX, videoOptions } from './videoOptions';
 

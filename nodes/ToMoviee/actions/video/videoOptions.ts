@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { validateChoice } from '../../../shared/helpers/validation';
+import { validateChoice } from '../../../shared/parameters/validation';
 import { isSet, validateInteger } from '../generation';
 
 /** The options the three video capabilities share (tomoviee-capabilities.md §2-4). */

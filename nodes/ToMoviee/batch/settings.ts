@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { readBooleanOption, readNumberOption, readWord } from '../../shared/helpers/options';
+import { readBooleanOption, readNumberOption, readWord } from '../../shared/parameters/options';
 import { FILES_TO_URLS_HELP } from '../../shared/constants';
-import { InputError, parseBoolean, UrlInputError } from '../../shared/helpers/validation';
-import type { ErrorShape } from '../../shared/results/itemBuilder';
+import { InputError, parseBoolean, UrlInputError } from '../../shared/parameters/validation';
+import type { ErrorShape } from '../../shared/task/taskJson';
 import type { Operation } from '../actions/operation';
 
 /** Decisions made once for the whole batch, before any per-item work. */

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { estimatedEndAt, nextPollDelayMs, type ProgressLook } from '../../shared/helpers/pollingSchedule';
-import type { Task } from '../../shared/helpers/taskResult';
-import type { Outcome } from '../../shared/results/itemBuilder';
-import type { StartedItem } from './startTasks';
+import { estimatedEndAt, nextPollDelayMs, type ProgressLook } from './pollingSchedule';
+import type { Task } from '../../shared/task/task';
+import type { Outcome } from '../../shared/task/taskJson';
+import type { StartedItem } from '../batch/startItem';
 
 /** Never two looks at a task closer together than this, whatever its progress promises. */
 const MIN_LOOK_GAP_MS = 250;

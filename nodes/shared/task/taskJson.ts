@@ -1,9 +1,9 @@
 import type { IBinaryKeyData, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { decodePassThrough } from '../helpers/passThrough';
-import type { Task } from '../helpers/taskResult';
-import { endedWithoutResult } from '../helpers/taskStatus';
+import { decodePassThrough } from './passThrough';
+import type { Task } from './task';
+import { endedWithoutResult } from './taskStatus';
 import type { ItemError } from '../transport/errors';
 
 /** What one input item asked for, as far as its output is concerned. */

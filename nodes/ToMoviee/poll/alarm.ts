@@ -1,4 +1,4 @@
-import { pause } from './pause';
+import { pause } from '../../shared/transport/pause';
 
 /** A sleep that something else can end early (`wake`), or the execution's stop. */
 export class Alarm {

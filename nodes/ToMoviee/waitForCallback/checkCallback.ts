@@ -1,14 +1,14 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IWebhookDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../../shared/constants';
-import { loggableTaskId, readCallbackHeader, requestBodySize } from '../../shared/helpers/callbackLimits';
-import { isFinalStatus, parseStatusCode } from '../../shared/helpers/taskStatus';
-import { finishItems } from '../../shared/results/finishItems';
-import type { Outcome } from '../../shared/results/itemBuilder';
+import { loggableTaskId, readCallbackHeader, requestBodySize } from '../../shared/callbacks/callbackLimits';
+import { isFinalStatus, parseStatusCode } from '../../shared/task/taskStatus';
+import { finishItems } from '../item/finishItems';
+import type { Outcome } from '../../shared/task/taskJson';
 import { transportWith, type TransportSettings } from '../../shared/transport/request';
-import { ledgerOf, type CallbackLedger } from './callbackLedger';
-import { knownOutcome, readParkedBatch, type ParkedBatch } from './parkedBatch';
-import { checkTokenMatches, checkValueOf } from './resumeCheck';
+import { ledgerOf, type CallbackLedger } from './confirmReportedEnds';
+import { knownOutcome, readParkedBatch, type ParkedBatch } from './parkedRecord';
+import { checkTokenMatches, checkValueOf } from './selfCheck';
 
 const OK = { code: 0, msg: 'ok' };
 

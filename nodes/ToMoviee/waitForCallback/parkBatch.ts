@@ -1,16 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { runPooled } from '../../shared/helpers/concurrency';
-import type { Task } from '../../shared/helpers/taskResult';
-import { isFinalStatus } from '../../shared/helpers/taskStatus';
-import { errorJson, taskJson, type ItemPlan, type Outcome } from '../../shared/results/itemBuilder';
+import { runPooled } from '../../shared/transport/concurrency';
+import type { Task } from '../../shared/task/task';
+import { isFinalStatus } from '../../shared/task/taskStatus';
+import { errorJson, taskJson, type ItemPlan, type Outcome } from '../../shared/task/taskJson';
 import { queryTask } from '../../shared/transport/api';
 import type { TransportSettings } from '../../shared/transport/request';
-import { checkAfterParking } from './callbackLedger';
-import { writeParkedBatch, type ParkedItem } from './parkedBatch';
-import { newCheckToken } from './resumeCheck';
-import type { BatchSettings } from './settings';
-import type { StartedItem } from './startTasks';
+import { checkAfterParking } from './confirmReportedEnds';
+import { writeParkedBatch, type ParkedItem } from './parkedRecord';
+import { newCheckToken } from './selfCheck';
+import type { BatchSettings } from '../batch/settings';
+import type { StartedItem } from '../batch/startItem';
 
 /** The resume URL ToMoviee calls back: this execution's, evaluated once for the batch. */
 export function resumeUrlOf(context: IExecuteFunctions): string {

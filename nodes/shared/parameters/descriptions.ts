@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { numberOptionProperty } from './helpers/options';
+import { numberOptionProperty } from './options';
 
 /** The icon pair both nodes (and the credential) show. */
 export const TOMOVIEE_ICON = {

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IRunExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
-import type { Task } from '../../shared/helpers/taskResult';
-import type { ErrorShape, ItemPlan, Outcome } from '../../shared/results/itemBuilder';
+import type { Task } from '../../shared/task/task';
+import type { ErrorShape, ItemPlan, Outcome } from '../../shared/task/taskJson';
 
 /** One input item of a parked batch: its task, or the error it ended with before parking. */
 export interface ParkedItem {

@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { readTaskId, unwrapEnvelope } from './taskResult';
+import { readTaskId, unwrapEnvelope } from '../task/task';
 
 /** ToMoviee's task ids: letters, digits, `_`, `-` (and `.` to be tolerant), at most 128 characters. */
 export const TASK_ID_PATTERN = /^[\w.-]{1,128}$/;

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Task } from '../../shared/helpers/taskResult';
-import { endedWithoutResult } from '../../shared/helpers/taskStatus';
-import type { ItemFailure, ItemPlan } from '../../shared/results/itemBuilder';
+import type { Task } from '../../shared/task/task';
+import { endedWithoutResult } from '../../shared/task/taskStatus';
+import type { ItemFailure, ItemPlan } from '../../shared/task/taskJson';
 import { queryTask, submitTask } from '../../shared/transport/api';
 import { apiCodeOf, toNodeError } from '../../shared/transport/errors';
 import type { TransportSettings } from '../../shared/transport/request';
 import { ToMovieeRequestFailure } from '../../shared/transport/requestFailure';
 import type { Operation, PreparedItem, SubmitRequest } from '../actions/operation';
-import { SubmittedTasks } from './submittedTasks';
+import { SubmittedTasks } from './retryOnFailMemory';
 
 /** An item whose task ToMoviee has (accepted, or looked up). */
 export interface StartedItem {

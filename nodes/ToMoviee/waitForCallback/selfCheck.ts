@@ -2,7 +2,7 @@ import { timingSafeEqual, createHash, randomBytes } from 'crypto';
 import type { IExecuteFunctions, IWebhookFunctions, Logger } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { BoundedCache } from '../../shared/helpers/boundedCache';
+import { BoundedCache } from '../../shared/callbacks/boundedCache';
 
 /** The body of the node's own check, posted to the resume URL: `{ [LEDGER_CHECK_KEY]: <the batch's token> }`. */
 export const LEDGER_CHECK_KEY = 'tomovieeLedgerCheck';

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { normalizeTask, readTaskId, unwrapEnvelope, type Task } from './taskResult';
+import { normalizeTask, readTaskId, unwrapEnvelope, type Task } from './task';
 
 export type CallbackParseResult = { ok: true; task: Task; reportedStatus: unknown } | { ok: false; reason: string };
 

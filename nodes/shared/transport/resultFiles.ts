@@ -1,10 +1,10 @@
 import type { IBinaryKeyData } from 'n8n-workflow';
 
-import { binaryPropertyFor, resultFileName } from '../helpers/mediaFiles';
-import type { Task } from '../helpers/taskResult';
-import { downloadResultFile, ResultDownloadError } from '../transport/download';
-import type { RequestContext, TransportSettings } from '../transport/request';
-import type { ItemPlan } from './itemBuilder';
+import { binaryPropertyFor, resultFileName } from '../task/resultFileNames';
+import type { Task } from '../task/task';
+import { downloadResultFile, ResultDownloadError } from './download';
+import type { RequestContext, TransportSettings } from './request';
+import type { ItemPlan } from '../task/taskJson';
 
 /** Every result file of a succeeded task, as the binary properties of one item. */
 export async function downloadTaskFiles(

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { BoundedCache } from '../../shared/helpers/boundedCache';
-import { AdaptiveConcurrency } from '../../shared/helpers/concurrency';
-import type { Task } from '../../shared/helpers/taskResult';
-import { isFinalStatus } from '../../shared/helpers/taskStatus';
+import { BoundedCache } from '../../shared/callbacks/boundedCache';
+import { AdaptiveConcurrency } from '../../shared/transport/concurrency';
+import type { Task } from '../../shared/task/task';
+import { isFinalStatus } from '../../shared/task/taskStatus';
 import { queryTask } from '../../shared/transport/api';
 import type { TransportSettings } from '../../shared/transport/request';
-import type { ParkedBatch } from './parkedBatch';
-import { checkPosterOf, postCheck, type CheckPoster } from './resumeCheck';
+import type { ParkedBatch } from './parkedRecord';
+import { checkPosterOf, postCheck, type CheckPoster } from './selfCheck';
 
 /** The first check comes this long after parking or after a process's last callback... */
 export const CHECK_AFTER_MS = 2000;

@@ -1,18 +1,18 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../../shared/constants';
-import { AdaptiveConcurrency, runPooled } from '../../shared/helpers/concurrency';
-import { isFinalStatus } from '../../shared/helpers/taskStatus';
-import { finishItems } from '../../shared/results/finishItems';
-import { judged, type ItemPlan, type Outcome } from '../../shared/results/itemBuilder';
+import { AdaptiveConcurrency, runPooled } from '../../shared/transport/concurrency';
+import { isFinalStatus } from '../../shared/task/taskStatus';
+import { finishItems } from '../item/finishItems';
+import { judged, type ItemPlan, type Outcome } from '../../shared/task/taskJson';
 import type { ItemError } from '../../shared/transport/errors';
 import { transportWith, type TransportSettings } from '../../shared/transport/request';
 import type { Operation, PreparedItem } from '../actions/operation';
-import { lookOnce, parkBatch, resumeUrlOf } from './park';
-import { BatchWatch } from './poll';
+import { lookOnce, parkBatch, resumeUrlOf } from '../waitForCallback/parkBatch';
+import { BatchWatch } from '../poll/batchWatch';
 import { inputErrorToNodeError, readBatchSettings, type BatchSettings } from './settings';
-import { isStarted, startItem, type StartedItem } from './startTasks';
-import { SubmittedTasks } from './submittedTasks';
+import { isStarted, startItem, type StartedItem } from './startItem';
+import { SubmittedTasks } from './retryOnFailMemory';
 
 const LISTED_TASK_IDS = 20;
 

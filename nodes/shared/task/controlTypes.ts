@@ -1,4 +1,4 @@
-import { resultControlType } from './taskResult';
+import { resultControlType } from './task';
 
 /** Image Recognition's control types and the word their result files are named with. */
 export const CONTROL_TYPE_LABELS = { '0': 'edge', '1': 'pose', '2': 'subject', '3': 'depth' } as const;

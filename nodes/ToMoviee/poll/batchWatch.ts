@@ -1,14 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { Alarm } from '../../shared/helpers/alarm';
-import { MinHeap } from '../../shared/helpers/minHeap';
-import { isFinalStatus } from '../../shared/helpers/taskStatus';
-import type { Outcome } from '../../shared/results/itemBuilder';
+import { Alarm } from './alarm';
+import { MinHeap } from './minHeap';
+import { isFinalStatus } from '../../shared/task/taskStatus';
+import type { Outcome } from '../../shared/task/taskJson';
 import { queryTask } from '../../shared/transport/api';
 import { toNodeError } from '../../shared/transport/errors';
 import type { TransportSettings } from '../../shared/transport/request';
-import type { StartedItem } from './startTasks';
-import { newWatched, nextLookAfterFirst, nextLookAt, recordProgress, timedOut, type Watched } from './watchedTask';
+import type { StartedItem } from '../batch/startItem';
+import { newWatched, nextLookAfterFirst, nextLookAt, recordProgress, timedOut, type Watched } from './watchState';
 
 /** How many of the first tasks are looked at on their own schedule, to learn how long tasks take. */
 export const SENTINELS = 10;

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { runBatch } from '../engine/batch';
-import { resources } from './resources';
+import { runBatch } from './batch/runBatch';
+import { resources } from './actions/resources';
 
 /** Picks the operation of the node's resource and hands the batch to the engine. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,10 +1,10 @@
 import type { IBinaryKeyData, INodeExecutionData } from 'n8n-workflow';
 
-import { runPooled } from '../helpers/concurrency';
-import { toNodeError } from '../transport/errors';
-import type { RequestContext, TransportSettings } from '../transport/request';
-import { judged, outputItem, type ErrorShape, type ItemPlan, type Outcome } from './itemBuilder';
-import { downloadTaskFiles } from './resultFiles';
+import { runPooled } from '../../shared/transport/concurrency';
+import { toNodeError } from '../../shared/transport/errors';
+import type { RequestContext, TransportSettings } from '../../shared/transport/request';
+import { judged, outputItem, type ErrorShape, type ItemPlan, type Outcome } from '../../shared/task/taskJson';
+import { downloadTaskFiles } from '../../shared/transport/resultFiles';
 
 /**
  * The last step of every path of the action node (Poll, Wait for Callback, Task > Get): judge
