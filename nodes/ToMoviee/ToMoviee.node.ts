@@ -13,7 +13,7 @@ import { TOMOVIEE_ICON } from '../shared/parameters/descriptions';
 import { CONTROL_TYPE_LABELS } from '../shared/task/controlTypes';
 import { resources } from './actions/resources';
 import { router } from './router';
-import { resumeOnCallback, resumeWebhooks } from './waitForCallback/checkCallback';
+import { checkCallback, resumeWebhooks } from './waitForCallback/checkCallback';
 
 const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
@@ -81,6 +81,6 @@ export class ToMoviee implements INodeType {
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await resumeOnCallback.call(this);
+		return await checkCallback.call(this);
 	}
 }

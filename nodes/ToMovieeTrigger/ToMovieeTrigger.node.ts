@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_NAME } from '../shared/constants';
 import { TOMOVIEE_ICON } from '../shared/parameters/descriptions';
+import { callbackWebhook } from '../shared/callbacks/webhookAnswers';
 import { triggerProperties } from './description';
 import { handleCallback } from './handleCallback';
 
@@ -19,17 +20,7 @@ export class ToMovieeTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_NAME, required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				// n8n answers once the execution is started; an empty responseData makes it answer
-				// the webhookResponse as JSON rather than the text "firstEntryJson".
-				responseMode: 'onReceived',
-				responseData: '',
-				path: 'callback',
-			},
-		],
+		webhooks: [callbackWebhook('callback')],
 		// What the editor's trigger panel says instead of n8n's generic "Pull in events" text.
 		triggerPanel: {
 			header: 'Waiting for ToMoviee to call back',

@@ -6,6 +6,7 @@ import { CREDENTIAL_NAME } from '../shared/constants';
 import { BoundedCache } from '../shared/callbacks/boundedCache';
 import { parseCallbackBody } from '../shared/task/callbackBody';
 import { loggableTaskId, requestBodySize } from '../shared/callbacks/callbackLimits';
+import { answer, OK } from '../shared/callbacks/webhookAnswers';
 import { fileLabelOfTask } from '../shared/task/controlTypes';
 import { SIGNATURE_PARAM, verifySignature } from '../shared/callbacks/callbackSignature';
 import { AdaptiveConcurrency } from '../shared/transport/concurrency';
@@ -20,8 +21,6 @@ import { CHECK_CREDENTIAL } from '../shared/transport/credentialRejection';
 import { ToMovieeRequestFailure } from '../shared/transport/requestFailure';
 import { rawRequest } from './rawRequest';
 
-const OK = { code: 0, msg: 'ok' };
-
 /** Deliveries n8n accepted as executions in this process (see README: what dedupe covers). */
 const delivered = new BoundedCache<true>(10_000);
 
@@ -31,11 +30,6 @@ const handedOver = new Map<string, Promise<boolean>>();
 /** How long a repeat waits for the first delivery's outcome before it is asked to try again. */
 const HANDOVER_WAIT_MS = 30_000;
 
-function reply(context: IWebhookFunctions, status: number, msg: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ code: status, msg });
-	return { noWebhookResponse: true };
-}
-
 /** Refused calls leave a trace (never the secret or the signature), so a rotation that drops tasks is seen. */
 function refuse(context: IWebhookFunctions, status: number, reason: string, taskId?: string): IWebhookResponseData {
 	context.logger.warn(`ToMoviee Trigger refused a callback: ${reason}`, {
@@ -43,7 +37,7 @@ function refuse(context: IWebhookFunctions, status: number, reason: string, task
 		node: context.getNode().name,
 		...(taskId ? { taskId: loggableTaskId(taskId) } : {}),
 	});
-	return status === 200 ? { webhookResponse: OK } : reply(context, status, reason);
+	return status === 200 ? { webhookResponse: OK } : answer(context, status, reason);
 }
 
 function transportFor(context: IWebhookFunctions, credentials: ICredentialDataDecryptedObject): TransportSettings {
@@ -125,7 +119,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 				// Not known yet (replication lag) or never: a repeat is asked for, nothing is dropped.
 				return refuse(this, 503, `ToMoviee does not know task ${taskId} yet (${error.message}); try again`, parsed.task.taskId);
 			}
-			return reply(this, 503, 'ToMoviee could not be asked about the task; try again');
+			return answer(this, 503, 'ToMoviee could not be asked about the task; try again');
 		}
 		const reportedCode = parseStatusCode(parsed.reportedStatus);
 		// A reported end ToMoviee does not show yet: ToMoviee's repeat, once it does, starts the run.
@@ -142,7 +136,7 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		if (!pending) break;
 		// Another call is handing this delivery to n8n: its outcome decides whether this one runs it.
 		const outcome = await Promise.race([pending, sleep(HANDOVER_WAIT_MS).then(() => 'waited' as const)]);
-		if (outcome === 'waited') return reply(this, 503, 'the same delivery is being started; try again');
+		if (outcome === 'waited') return answer(this, 503, 'the same delivery is being started; try again');
 	}
 	handOver(this, deliveryKey);
 

@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { request } from 'undici';
 
 import { START_NODE_TYPE, runWorkflow, startWebhookServer, type WebhookServer } from '../harness';
-import { hasLedger } from '../../nodes/ToMoviee/waitForCallback/confirmReportedEnds';
+import { ledgerOf } from '../../nodes/ToMoviee/waitForCallback/confirmReportedEnds';
 import { NODE_TYPE, apiRequests, imagesItems, recognize, startSimulator, toMovieeHarness, type Simulator } from './fixtures';
 
 let simulator: Simulator;
@@ -216,9 +216,12 @@ describe('Wait for Callback: the resume URL cannot be turned into cost or loss',
 		const run = await parkRecognize(['https://x.test/forgotten.png?duration=200']);
 		const done = await run.execution.finished;
 		expect(done.status).toBe('success');
-		expect(hasLedger(run.executionId)).toBe(true);
-		while (hasLedger(run.executionId)) await new Promise((resolve) => setTimeout(resolve, 250));
-		expect(hasLedger(run.executionId)).toBe(false);
+		// the ledger of the resume, held while n8n takes the resume, then replaced by a fresh one
+		const batch = { errorShape: 'main' as const, maxConcurrency: 1, maxTries: 1, requestTimeoutMs: 1000, items: [] };
+		const resumed = ledgerOf(run.executionId, batch);
+		expect(resumed.isResuming).toBe(true);
+		while (ledgerOf(run.executionId, batch) === resumed) await new Promise((resolve) => setTimeout(resolve, 250));
+		expect(ledgerOf(run.executionId, batch).isResuming).toBe(false);
 	}, 30_000);
 });
 

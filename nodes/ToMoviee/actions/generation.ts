@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readDownloadSettings } from '../../shared/parameters/options';
 import { InputError, parseJsonObject, validateNumberInRange, validateText } from '../../shared/parameters/validation';
 import { PUBLIC_URL_HINT, submitOperationProperties } from './common.description';
-import type { BatchFacts, Operation, PreparedItem } from './operation';
+import type { PreparedItem } from '../item/batchItem';
+import type { Operation, SubmitContext } from './operation';
 import { commonSubmitFields, readWaitTimes } from './submitOptions';
 
 /**
@@ -159,7 +160,7 @@ export function generationOperation(spec: GenerationSpec): Operation {
 		description: updateDisplayOptions({ show: { resource: [spec.resource], operation: [spec.operation] } }, properties),
 		canParkForCallbacks: true,
 		waitsByDefault: true,
-		prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+		prepare(this: IExecuteFunctions, itemIndex: number, submit: SubmitContext): PreparedItem {
 			const options = readOptions(this, itemIndex);
 			const prompt = validatePrompt(this.getNodeParameter('prompt', itemIndex), spec.prompt.maxLength);
 			const { fields, inputs, subject } = spec.read.call(this, itemIndex, options);
@@ -167,17 +168,14 @@ export function generationOperation(spec: GenerationSpec): Operation {
 				prompt,
 				...fields,
 				...additionalFields(options, parameterOf),
-				...commonSubmitFields(options, batch),
+				...commonSubmitFields(options, submit),
 			};
 			const label = subject === undefined ? promptLabel(prompt) : `${subject} with ${promptLabel(prompt)}`;
 			return {
 				request: { kind: 'submit', capability: spec.capability, body, label, wsidSent: false },
-				plan: {
-					itemIndex,
-					inputs: { prompt, ...inputs },
-					fileLabel: spec.fileLabel,
-					download: readDownloadSettings(options),
-				},
+				inputs: { prompt, ...inputs },
+				fileLabel: spec.fileLabel,
+				download: readDownloadSettings(options),
 				...readWaitTimes(options),
 			};
 		},

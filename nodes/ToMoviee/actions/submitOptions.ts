@@ -4,7 +4,7 @@ import { isN8nResumeUrl, signCallbackUrl } from '../../shared/callbacks/callback
 import { readBooleanOption, readNumberOption } from '../../shared/parameters/options';
 import { encodePassThrough } from '../../shared/task/passThrough';
 import { InputError, parseHttpUrl } from '../../shared/parameters/validation';
-import type { BatchFacts } from './operation';
+import type { SubmitContext } from './operation';
 
 /** Poll Interval and Timeout of one item, in ms. */
 export function readWaitTimes(options: IDataObject): { pollIntervalMs: number; timeoutMs: number } {
@@ -27,9 +27,12 @@ function callbackFor(options: IDataObject, credentials: ICredentialDataDecrypted
 	return signCallbackUrl(url.toString(), secret);
 }
 
-/** `callback` and `params`, the fields every capability's body shares. */
-export function commonSubmitFields(options: IDataObject, batch: BatchFacts): IDataObject {
-	if (batch.parksForCallbacks && options.callbackUrl) {
+/**
+ * `callback` and `params`, the fields every capability's body shares. The one writer of the
+ * body's `callback`: the resume URL when the batch waits for callbacks, else the option's.
+ */
+export function commonSubmitFields(options: IDataObject, submit: SubmitContext): IDataObject {
+	if (submit.resumeUrl !== undefined && options.callbackUrl) {
 		throw new InputError(
 			'callbackUrl',
 			'Callback URL cannot be set when Wait Method is "Wait for Callback": the node sets it to this execution\'s resume URL',
@@ -37,7 +40,7 @@ export function commonSubmitFields(options: IDataObject, batch: BatchFacts): IDa
 		);
 	}
 	const fields: IDataObject = {};
-	const callback = callbackFor(options, batch.credentials);
+	const callback = submit.resumeUrl ?? callbackFor(options, submit.credentials);
 	if (callback) fields.callback = callback;
 	const params = encodePassThrough(options.passThrough);
 	if (params !== undefined) fields.params = params;

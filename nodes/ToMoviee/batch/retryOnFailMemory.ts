@@ -1,7 +1,10 @@
 import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-/** What a run knew of one item's task: its id, and how it ended when it ended badly. */
+import { endedWithoutResult, isFinalStatus } from '../../shared/task/taskStatus';
+import type { BatchItem } from '../item/batchItem';
+
+/** What a try knew of one item's task: its id, or that its submit got no definite answer. */
 interface Remembered {
 	fingerprint: string;
 	taskId?: string;
@@ -12,15 +15,21 @@ interface Remembered {
 
 const CONTEXT_KEY = 'submittedTasks';
 
-export type Reuse = { kind: 'submit' } | { kind: 'reuse'; taskId: string } | { kind: 'ambiguous' };
+export type SubmitDecision = { kind: 'submit' } | { kind: 'reuse'; taskId: string } | { kind: 'ambiguous' };
+
+/** The same body gives the same fingerprint: a retry of the same item. */
+export function fingerprintOf(body: IDataObject): string {
+	return createHash('sha1').update(JSON.stringify(body)).digest('base64url');
+}
 
 /**
  * The tasks ToMoviee accepted in this run of the node, kept in the node's execution context.
  * n8n's Retry On Fail runs the node again with the same run index and the same context, so a
  * retry reuses every accepted task that has not ended badly instead of submitting (and
  * billing) it again. A later run of the node (a loop) has another run index and starts afresh.
+ * Read while submitting (`decide`); written once, when the try ends (`remember`).
  */
-export class SubmittedTasks {
+export class RetryOnFailMemory {
 	private readonly entries: Record<string, Remembered>;
 
 	constructor(
@@ -41,33 +50,35 @@ export class SubmittedTasks {
 		}
 	}
 
-	static fingerprint(body: IDataObject): string {
-		return createHash('sha1').update(JSON.stringify(body)).digest('base64url');
-	}
-
 	/** Submit anew, reuse the task of an earlier try, or refuse a resend that may bill twice. */
-	decide(itemIndex: number, fingerprint: string, retryAmbiguous: boolean): Reuse {
+	decide(itemIndex: number, fingerprint: string, retryAmbiguous: boolean): SubmitDecision {
 		const known = this.entries[itemIndex];
 		if (!known || known.fingerprint !== fingerprint || known.endedBadly) return { kind: 'submit' };
 		if (known.taskId) return { kind: 'reuse', taskId: known.taskId };
 		return known.ambiguous && !retryAmbiguous ? { kind: 'ambiguous' } : { kind: 'submit' };
 	}
 
-	accepted(itemIndex: number, fingerprint: string, taskId: string): void {
-		if (this.enabled) this.entries[itemIndex] = { fingerprint, taskId };
-	}
-
-	ambiguous(itemIndex: number, fingerprint: string): void {
-		if (this.enabled) this.entries[itemIndex] = { fingerprint, ambiguous: true };
-	}
-
-	/** A run without failures leaves nothing for a retry: keep the saved execution small. */
-	clear(): void {
-		for (const key of Object.keys(this.entries)) delete this.entries[key];
-	}
-
-	endedBadly(itemIndex: number): void {
-		const known = this.entries[itemIndex];
-		if (known) known.endedBadly = true;
+	/**
+	 * What this try leaves for the next: each submitted item's task (and whether it ended without
+	 * a result), or that its submit got no definite answer. A try without failures leaves nothing:
+	 * the saved execution stays small.
+	 */
+	remember(items: BatchItem[]): void {
+		if (!this.enabled) return;
+		if (items.every((item) => !item.failure)) {
+			for (const key of Object.keys(this.entries)) delete this.entries[key];
+			return;
+		}
+		for (const item of items) {
+			if (item.request?.kind !== 'submit') continue;
+			const fingerprint = fingerprintOf(item.request.body);
+			const { task, failure } = item;
+			if (task) {
+				const endedBadly = isFinalStatus(task.statusCode) && endedWithoutResult(task.status);
+				this.entries[item.itemIndex] = { fingerprint, taskId: task.taskId, ...(endedBadly ? { endedBadly } : {}) };
+			} else if (failure?.unanswered) {
+				this.entries[item.itemIndex] = { fingerprint, ambiguous: true };
+			}
+		}
 	}
 }

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { readBooleanOption, readNumberOption, readWord } from '../../shared/parameters/options';
 import { FILES_TO_URLS_HELP } from '../../shared/constants';
 import { InputError, parseBoolean, UrlInputError } from '../../shared/parameters/validation';
-import type { ErrorShape } from '../../shared/task/taskJson';
+import type { ErrorShape } from '../item/itemOutput';
 import type { Operation } from '../actions/operation';
 
 /** Decisions made once for the whole batch, before any per-item work. */

@@ -3,15 +3,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { Alarm } from './alarm';
 import { MinHeap } from './minHeap';
 import { isFinalStatus } from '../../shared/task/taskStatus';
-import type { Outcome } from '../../shared/task/taskJson';
 import { queryTask } from '../../shared/transport/api';
 import { toNodeError } from '../../shared/transport/errors';
 import type { TransportSettings } from '../../shared/transport/request';
-import type { StartedItem } from '../batch/startItem';
-import { newWatched, nextLookAfterFirst, nextLookAt, recordProgress, timedOut, type Watched } from './watchState';
+import { recordFailure, recordTask, type BatchItem, type ItemFailure } from '../item/batchItem';
+import { nextLookAfterFirst, nextLookAt, recordProgress, startWatching, timedOut, type WatchedItem } from './watchState';
 
 /** How many of the first tasks are looked at on their own schedule, to learn how long tasks take. */
-export const SENTINELS = 10;
+const SENTINELS = 10;
 /** Longest idle sleep while items may still come. */
 const IDLE_MS = 1000;
 
@@ -26,20 +25,20 @@ const IDLE_MS = 1000;
  * still being submitted; a failed look is tried again later: only the Timeout or Stop end the wait.
  */
 export class BatchWatch {
-	private readonly running = new Set<Watched>();
+	private readonly running = new Map<WatchedItem, () => void>();
 
-	private readonly sentinels: Watched[] = [];
+	private readonly sentinels: WatchedItem[] = [];
 
 	/** Tasks not looked at yet (but sentinels), in the order ToMoviee accepted them. */
-	private readonly fresh: Watched[] = [];
+	private readonly fresh: WatchedItem[] = [];
 
 	private freshHead = 0;
 
 	/** Tasks looked at and still running, by when to look again. */
-	private readonly again = new MinHeap<{ watched: Watched; version: number }>();
+	private readonly again = new MinHeap<{ item: WatchedItem; version: number }>();
 
 	/** Every task by its Timeout. */
-	private readonly deadlines = new MinHeap<Watched>();
+	private readonly deadlines = new MinHeap<WatchedItem>();
 
 	private closed = false;
 
@@ -51,21 +50,19 @@ export class BatchWatch {
 		private readonly context: IExecuteFunctions,
 		private readonly transport: TransportSettings,
 		private readonly stopSignal: AbortSignal,
-		private readonly sentinelCount = SENTINELS,
 	) {}
 
-	/** Watches an accepted item's task until it ends, times out or the execution stops. */
-	async watch(item: StartedItem): Promise<Outcome> {
-		if (isFinalStatus(item.task.statusCode)) return { task: item.task };
-		return await new Promise<Outcome>((settle) => {
-			const watched = newWatched(item, settle);
-			this.running.add(watched);
+	/** Watches an item's open task until it ends, times out or the execution stops; the outcome is recorded on the item. */
+	async watch(batchItem: BatchItem): Promise<void> {
+		await new Promise<void>((settled) => {
+			const item = startWatching(batchItem);
+			this.running.set(item, settled);
 			// Stopped already (a submit answered after Stop, or after the first failure): no look.
 			if (this.stopSignal.aborted) return this.settleAllStopped();
-			this.deadlines.push(watched.deadline, watched);
-			if (this.sentinels.length < this.sentinelCount) this.sentinels.push(watched);
-			else this.fresh.push(watched);
-			this.pokeIfBefore(Math.min(watched.deadline, this.sentinels.includes(watched) ? nextLookAt(watched) : Infinity));
+			this.deadlines.push(item.watch.deadline, item);
+			if (this.sentinels.length < SENTINELS) this.sentinels.push(item);
+			else this.fresh.push(item);
+			this.pokeIfBefore(Math.min(item.watch.deadline, this.sentinels.includes(item) ? nextLookAt(item) : Infinity));
 			this.driving ??= this.drive();
 		});
 	}
@@ -86,7 +83,7 @@ export class BatchWatch {
 			if (this.stopSignal.aborted) return this.settleAllStopped();
 			const now = Date.now();
 			const { due, nextAt } = this.dueLooks(now);
-			for (const watched of due) void this.look(watched);
+			for (const item of due) void this.look(item);
 			await this.alarm.sleep(Math.max(1, Math.min(nextAt, now + IDLE_MS) - now), this.stopSignal);
 		}
 	}
@@ -95,36 +92,37 @@ export class BatchWatch {
 	private knownDurationMs(now: number): number {
 		let longest = 0;
 		for (const sentinel of this.sentinels) {
+			const { watch } = sentinel;
 			// a running sentinel: at least until now, or its end at the rate seen between two looks
-			const rated = sentinel.previous ? (sentinel.estimatedEndAt ?? 0) : 0;
-			const endsAt = this.running.has(sentinel) ? Math.max(now, rated) : (sentinel.lastTriedAt ?? now);
-			longest = Math.max(longest, endsAt - sentinel.acceptedAt);
+			const rated = watch.previous ? (watch.estimatedEndAt ?? 0) : 0;
+			const endsAt = this.running.has(sentinel) ? Math.max(now, rated) : (watch.lastTriedAt ?? now);
+			longest = Math.max(longest, endsAt - watch.acceptedAt);
 		}
 		return longest;
 	}
 
-	private dueLooks(now: number): { due: Watched[]; nextAt: number } {
-		const due: Watched[] = [];
+	private dueLooks(now: number): { due: WatchedItem[]; nextAt: number } {
+		const due: WatchedItem[] = [];
 		let nextAt = Number.POSITIVE_INFINITY;
-		const take = (watched: Watched) => {
-			if (!this.running.has(watched) || watched.looking) return;
-			watched.looking = true;
-			due.push(watched);
+		const take = (item: WatchedItem) => {
+			if (!this.running.has(item) || item.watch.looking) return;
+			item.watch.looking = true;
+			due.push(item);
 		};
 		for (const sentinel of this.sentinels) {
-			if (!this.running.has(sentinel) || sentinel.looking) continue;
-			const at = Math.min(nextLookAt(sentinel), sentinel.deadline);
+			if (!this.running.has(sentinel) || sentinel.watch.looking) continue;
+			const at = Math.min(nextLookAt(sentinel), sentinel.watch.deadline);
 			if (at <= now) take(sentinel);
 			else nextAt = Math.min(nextAt, at);
 		}
 		const durationMs = this.knownDurationMs(now);
 		while (this.freshHead < this.fresh.length) {
 			const head = this.fresh[this.freshHead];
-			if (!this.running.has(head) || head.lastTriedAt !== undefined) {
+			if (!this.running.has(head) || head.watch.lastTriedAt !== undefined) {
 				this.freshHead++;
 				continue;
 			}
-			const at = head.acceptedAt + durationMs;
+			const at = head.watch.acceptedAt + durationMs;
 			if (at > now) {
 				nextAt = Math.min(nextAt, at);
 				break;
@@ -138,57 +136,62 @@ export class BatchWatch {
 		}
 		while (this.again.peekKey() <= now) {
 			const entry = this.again.pop();
-			if (entry && entry.version === entry.watched.version) take(entry.watched);
+			if (entry && entry.version === entry.item.watch.version) take(entry.item);
 		}
 		nextAt = Math.min(nextAt, this.again.peekKey());
 		while (this.deadlines.peekKey() <= now) {
-			const watched = this.deadlines.pop();
-			if (watched) take(watched);
+			const item = this.deadlines.pop();
+			if (item) take(item);
 		}
 		return { due, nextAt: Math.min(nextAt, this.deadlines.peekKey()) };
 	}
 
-	private async look(watched: Watched): Promise<void> {
-		watched.lastTriedAt = Date.now();
-		watched.looks++;
+	private async look(item: WatchedItem): Promise<void> {
+		const { watch } = item;
+		const taskId = item.task!.taskId;
+		watch.lastTriedAt = Date.now();
+		watch.looks++;
 		try {
-			watched.task = await queryTask(this.context, watched.task.taskId, this.transport);
-			watched.lastFailure = undefined;
+			const task = await queryTask(this.context, taskId, this.transport);
+			if (this.running.has(item)) recordTask(this.context.getNode(), item, task, true);
+			watch.lastFailure = undefined;
 		} catch (error) {
 			if (this.stopSignal.aborted) return;
-			const { itemIndex } = watched.item.plan;
-			watched.lastFailure = toNodeError(this.context.getNode(), error, { itemIndex, action: 'looking up the task', taskId: watched.task.taskId }).message;
+			watch.lastFailure = toNodeError(this.context.getNode(), error, { itemIndex: item.itemIndex, action: 'looking up the task', taskId }).message;
 		} finally {
-			watched.looking = false;
+			watch.looking = false;
 		}
-		if (!this.running.has(watched)) return;
+		if (!this.running.has(item)) return;
 		const now = Date.now();
-		if (isFinalStatus(watched.task.statusCode)) return this.finish(watched, { task: watched.task });
-		if (now >= watched.deadline) return this.finish(watched, timedOut(this.context, watched));
-		if (!watched.lastFailure) recordProgress(watched, now);
-		const isSentinel = this.sentinels.includes(watched);
-		const at = isSentinel ? nextLookAt(watched) : nextLookAfterFirst(watched);
-		if (!isSentinel) this.again.push(at, { watched, version: ++watched.version });
+		if (isFinalStatus(item.task!.statusCode)) return this.finish(item);
+		if (now >= watch.deadline) return this.finish(item, timedOut(this.context, item));
+		if (!watch.lastFailure) recordProgress(item, now);
+		const isSentinel = this.sentinels.includes(item);
+		const at = isSentinel ? nextLookAt(item) : nextLookAfterFirst(item);
+		if (!isSentinel) this.again.push(at, { item, version: ++watch.version });
 		// A sentinel's answer also moves when the other tasks are due.
 		this.pokeIfBefore(isSentinel ? now : at);
 	}
 
-	private finish(watched: Watched, outcome: Outcome): void {
-		if (!this.running.delete(watched)) return;
-		watched.version++;
-		watched.settle(outcome);
+	private finish(item: WatchedItem, failure?: ItemFailure): void {
+		const settled = this.running.get(item);
+		if (!settled) return;
+		this.running.delete(item);
+		if (failure) recordFailure(item, failure);
+		item.watch.version++;
+		settled();
 		// The driver cares when the batch is done, or when a sentinel's end sets the others' looks.
-		if (this.running.size === 0 || this.sentinels.includes(watched)) this.alarm.wake();
+		if (this.running.size === 0 || this.sentinels.includes(item)) this.alarm.wake();
 	}
 
 	private settleAllStopped(): void {
-		for (const watched of [...this.running]) {
+		for (const item of [...this.running.keys()]) {
 			const error = toNodeError(this.context.getNode(), new Error('The execution was stopped'), {
-				itemIndex: watched.item.plan.itemIndex,
+				itemIndex: item.itemIndex,
 				action: 'waiting for the task',
-				taskId: watched.task.taskId,
+				taskId: item.task!.taskId,
 			});
-			this.finish(watched, { task: watched.task, failure: { error } });
+			this.finish(item, { error });
 		}
 	}
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { BoundedCache } from '../../shared/callbacks/boundedCache';
@@ -8,14 +8,10 @@ import { isFinalStatus } from '../../shared/task/taskStatus';
 import { queryTask } from '../../shared/transport/api';
 import type { TransportSettings } from '../../shared/transport/request';
 import type { ParkedBatch } from './parkedRecord';
-import { checkPosterOf, postCheck, type CheckPoster } from './selfCheck';
+import { CheckSchedule } from './selfCheck';
 
-/** The first check comes this long after parking or after a process's last callback... */
-export const CHECK_AFTER_MS = 2000;
-/** ...and each check that finds a task still running doubles the pause, up to this. */
-export const CHECK_AFTER_MAX_MS = 60_000;
 /** A task is looked up at most once in this long, whatever callers post to the resume URL. */
-export const LOOK_UP_EVERY_MS = 5000;
+const LOOK_UP_EVERY_MS = 5000;
 const RESUME_GRACE_MS = 15_000;
 
 /**
@@ -26,9 +22,7 @@ const RESUME_GRACE_MS = 15_000;
  * look-ups on the user's key. Callbacks may reach other n8n processes (queue mode, several
  * webhook processes), or be lost while n8n was still running the node: after parking, and when
  * a process has had no callback for a batch for a while, a check is posted to the resume URL
- * (one timer per ledger); its handler looks up the tasks no callback told it about and, while
- * one is still running, arms the next check with a longer pause (CHECK_AFTER_MS doubling to
- * CHECK_AFTER_MAX_MS).
+ * (`checks`, selfCheck.ts); its handler looks up the tasks no callback told it about.
  */
 export class CallbackLedger {
 	/** Reported ended by a callback, not yet confirmed. */
@@ -44,20 +38,11 @@ export class CallbackLedger {
 	/** One pool for every request this process makes for the batch. */
 	readonly limiter: AdaptiveConcurrency;
 
-	private checkDelayMs = CHECK_AFTER_MS;
-
-	/** When the quiet period ends (pushed back by each callback)... */
-	private quietUntil: number | undefined;
-
-	/** ...and when a check is due at the latest (a claim that could not be looked up yet). */
-	private checkBy: number | undefined;
-
-	private checkTimerRunning = false;
-
-	private poster: CheckPoster | undefined;
+	/** When this process posts its next check of the batch. */
+	readonly checks = new CheckSchedule(() => this.resumed);
 
 	/** A call of this process handed n8n the resume. */
-	resumed = false;
+	private resumed = false;
 
 	/**
 	 * When the call resuming the batch in this process returned (Infinity while it runs). n8n 1.x
@@ -80,7 +65,7 @@ export class CallbackLedger {
 
 	/** Whether a task belongs to the batch. */
 	includes(batch: ParkedBatch, taskId: string): boolean {
-		this.taskIds ??= new Set(batch.items.flatMap((item) => (item.taskId ? [item.taskId] : [])));
+		this.taskIds ??= new Set(batch.items.flatMap((item) => (item.task && !item.failure ? [item.task.taskId] : [])));
 		return this.taskIds.has(taskId);
 	}
 
@@ -166,46 +151,6 @@ export class CallbackLedger {
 		const tasks = await Promise.all([...this.claimed].map(async (taskId) => await this.lookUp(context, taskId, transport)));
 		return tasks.every((task) => task !== undefined);
 	}
-
-	/** After a callback that left the batch open: a check once no callback came for the quiet period. */
-	armQuietCheck(context: IWebhookFunctions, batch: ParkedBatch): void {
-		this.quietUntil = Date.now() + this.checkDelayMs;
-		this.startCheckTimer(context, batch);
-	}
-
-	/** After a check that found `taskId` still running: the next one after twice the pause, once that task may be asked again. */
-	armNextCheck(context: IWebhookFunctions, batch: ParkedBatch, taskId: string): void {
-		this.checkDelayMs = Math.min(CHECK_AFTER_MAX_MS, this.checkDelayMs * 2);
-		this.quietUntil = Math.max(Date.now() + this.checkDelayMs, this.nextLookUpAt(taskId));
-		this.startCheckTimer(context, batch);
-	}
-
-	/** A check no later than `at` (a reported end that can be looked up only then). */
-	armCheckBy(context: IWebhookFunctions, batch: ParkedBatch, at: number): void {
-		this.checkBy = Math.min(this.checkBy ?? Number.POSITIVE_INFINITY, at);
-		this.startCheckTimer(context, batch);
-	}
-
-	private startCheckTimer(context: IWebhookFunctions, batch: ParkedBatch): void {
-		if (!batch.resumeUrl) return;
-		this.poster = checkPosterOf(context, batch.resumeUrl, batch.checkToken);
-		if (this.checkTimerRunning) return;
-		this.checkTimerRunning = true;
-		void this.runCheckTimer();
-	}
-
-	private async runCheckTimer(): Promise<void> {
-		for (;;) {
-			const due = Math.min(this.quietUntil ?? Number.POSITIVE_INFINITY, this.checkBy ?? Number.POSITIVE_INFINITY);
-			const wait = due - Date.now();
-			if (wait <= 0) break;
-			await sleep(Math.min(wait, CHECK_AFTER_MAX_MS));
-		}
-		const poster = this.poster;
-		this.quietUntil = this.checkBy = this.poster = undefined;
-		this.checkTimerRunning = false;
-		if (poster && !this.resumed) await postCheck(poster);
-	}
 }
 
 const ledgers = new BoundedCache<CallbackLedger>(1_000, (ledger) => ledger.isResuming);
@@ -220,18 +165,4 @@ export function ledgerOf(executionId: string, batch: ParkedBatch): CallbackLedge
 		ledgers.set(executionId, ledger);
 	}
 	return ledger;
-}
-
-/** Whether this process still keeps a ledger for the execution (tests). */
-export function hasLedger(executionId: string): boolean {
-	return ledgers.has(executionId);
-}
-
-/** The first check after parking, for a batch whose callbacks all come while n8n is still running the node. */
-export function checkAfterParking(context: IExecuteFunctions, resumeUrl: string, token: string): void {
-	const poster = checkPosterOf(context, resumeUrl, token);
-	void (async () => {
-		await sleep(CHECK_AFTER_MS);
-		await postCheck(poster);
-	})();
 }

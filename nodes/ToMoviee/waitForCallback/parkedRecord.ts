@@ -1,19 +1,13 @@
 import type { IDataObject, IExecuteFunctions, IRunExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
+import type { DownloadSettings } from '../../shared/parameters/options';
 import type { Task } from '../../shared/task/task';
-import type { ErrorShape, ItemPlan, Outcome } from '../../shared/task/taskJson';
+import { isFinalStatus } from '../../shared/task/taskStatus';
+import { acceptedTask, type BatchItem } from '../item/batchItem';
+import type { ErrorShape } from '../item/itemOutput';
 
-/** One input item of a parked batch: its task, or the error it ended with before parking. */
-export interface ParkedItem {
-	plan: ItemPlan;
-	taskId?: string;
-	/** Set when the task had already ended before parking. */
-	task?: Task;
-	error?: { message: string; description?: string; errorCode?: string | number };
-}
-
-/** What the resume needs, as the webhook reads it. */
+/** A parked batch: its items, and what the resume needs to finish them. */
 export interface ParkedBatch {
 	errorShape: ErrorShape;
 	maxConcurrency: number;
@@ -23,79 +17,83 @@ export interface ParkedBatch {
 	resumeUrl?: string;
 	/** The random token of the node's own checks (none before version 3). */
 	checkToken?: string;
-	items: ParkedItem[];
+	items: BatchItem[];
 }
+
+/** One item as saved: its task id (a task still running), its ended task, or its error. */
+interface StoredItem {
+	taskId?: string;
+	task?: Task;
+	error?: { message: string; description?: string; errorCode?: string | number };
+}
+
+type ItemLabels = { fileLabel?: string; download?: DownloadSettings };
 
 /**
  * As saved: n8n loads and parses the whole execution for every callback, so the record is kept
- * small: an item's plan without what the position and the batch already tell (item index,
- * "waited"), file label and download settings stored once when every item has the same.
+ * small: an item without what its position tells (item index), file label and download
+ * settings stored once when every item has the same. Version 3 adds `checkToken`; 2 is read the
+ * same way without it.
  */
-interface StoredBatch {
-	/** 3 adds `checkToken`; 2 is read the same way without it. */
+interface StoredBatch extends Omit<ParkedBatch, 'items'> {
 	version: 2 | 3;
-	errorShape: ErrorShape;
-	maxConcurrency: number;
-	maxTries: number;
-	requestTimeoutMs: number;
-	resumeUrl: string;
-	checkToken?: string;
-	common: Partial<Pick<ItemPlan, 'fileLabel' | 'download'>>;
-	items: Array<Omit<ParkedItem, 'plan'> & { inputs: ItemPlan['inputs'] } & Partial<Pick<ItemPlan, 'fileLabel' | 'download'>>>;
+	common: ItemLabels;
+	items: Array<StoredItem & ItemLabels & { inputs: IDataObject }>;
 }
 
-/** The record of the previous release, still read for executions it parked. */
-interface StoredBatchV1 extends Omit<ParkedBatch, 'resumeUrl'> {
+/** The record of release 0.1.0, still read for executions it parked. */
+interface StoredBatchV1 extends Omit<ParkedBatch, 'items' | 'resumeUrl' | 'checkToken'> {
 	version: 1;
+	items: Array<StoredItem & { plan: ItemLabels & { itemIndex: number; inputs: IDataObject; fileLabel: string } }>;
 }
 
 const CONTEXT_KEY = 'parkedBatch';
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+function storedItem({ task, failure }: BatchItem): StoredItem {
+	if (failure) {
+		const { message, description } = failure.error;
+		return { task, error: { message, ...(description ? { description } : {}), ...(failure.errorCode !== undefined ? { errorCode: failure.errorCode } : {}) } };
+	}
+	return { taskId: task?.taskId, ...(task && isFinalStatus(task.statusCode) ? { task } : {}) };
+}
+
 export function writeParkedBatch(context: IExecuteFunctions, batch: ParkedBatch & { resumeUrl: string; checkToken: string }): void {
-	const first = batch.items[0]?.plan;
-	const common: StoredBatch['common'] = {};
-	if (first && batch.items.every((item) => item.plan.fileLabel === first.fileLabel)) common.fileLabel = first.fileLabel;
-	if (first?.download && batch.items.every((item) => sameJson(item.plan.download, first.download))) common.download = first.download;
+	const [first] = batch.items;
+	const common: ItemLabels = {};
+	if (first && batch.items.every((item) => item.fileLabel === first.fileLabel)) common.fileLabel = first.fileLabel;
+	if (first?.download && batch.items.every((item) => sameJson(item.download, first.download))) common.download = first.download;
+	const { items, ...settings } = batch;
 	const stored: StoredBatch = {
 		version: 3,
-		errorShape: batch.errorShape,
-		maxConcurrency: batch.maxConcurrency,
-		maxTries: batch.maxTries,
-		requestTimeoutMs: batch.requestTimeoutMs,
-		resumeUrl: batch.resumeUrl,
-		checkToken: batch.checkToken,
+		...settings,
 		common,
-		items: batch.items.map(({ plan, ...rest }) => ({
-			...rest,
-			inputs: plan.inputs,
-			...(common.fileLabel === undefined ? { fileLabel: plan.fileLabel } : {}),
-			...(common.download === undefined && plan.download ? { download: plan.download } : {}),
+		items: items.map((item) => ({
+			...storedItem(item),
+			inputs: item.inputs,
+			...(common.fileLabel === undefined ? { fileLabel: item.fileLabel } : {}),
+			...(common.download === undefined && item.download ? { download: item.download } : {}),
 		})),
 	};
 	context.getContext('node')[CONTEXT_KEY] = stored as unknown as IDataObject;
 }
 
-function fromStored(stored: StoredBatch): ParkedBatch {
-	const { common } = stored;
+/** A saved item as the batch item it was (an open task as accepted: a look tells more). */
+function itemOf(context: IWebhookFunctions, itemIndex: number, saved: StoredItem, labels: Required<Pick<ItemLabels, 'fileLabel'>> & ItemLabels, inputs: IDataObject): BatchItem {
+	const { error, task, taskId } = saved;
+	const failure = error
+		? { error: new NodeOperationError(context.getNode(), error.message, { itemIndex, description: error.description }), errorCode: error.errorCode }
+		: undefined;
 	return {
-		errorShape: stored.errorShape,
-		maxConcurrency: stored.maxConcurrency,
-		maxTries: stored.maxTries,
-		requestTimeoutMs: stored.requestTimeoutMs,
-		resumeUrl: stored.resumeUrl,
-		...(typeof stored.checkToken === 'string' ? { checkToken: stored.checkToken } : {}),
-		items: stored.items.map(({ inputs, fileLabel, download, ...rest }, itemIndex) => ({
-			...rest,
-			plan: {
-				itemIndex,
-				inputs,
-				fileLabel: (fileLabel ?? common.fileLabel) as string,
-				...((download ?? common.download) ? { download: download ?? common.download } : {}),
-				waited: true,
-			},
-		})),
+		itemIndex,
+		inputs,
+		fileLabel: labels.fileLabel,
+		...(labels.download ? { download: labels.download } : {}),
+		pollIntervalMs: 0,
+		timeoutMs: 0,
+		...(task ? { task } : taskId ? { task: acceptedTask(taskId) } : {}),
+		...(failure ? { failure } : {}),
 	};
 }
 
@@ -107,18 +105,20 @@ function fromStored(stored: StoredBatch): ParkedBatch {
 export function readParkedBatch(context: IWebhookFunctions): ParkedBatch | undefined {
 	const runExecutionData = (context as unknown as { runExecutionData?: IRunExecutionData | null }).runExecutionData;
 	if (!runExecutionData?.executionData) return undefined;
-	const stored = NodeHelpers.getContext(runExecutionData, 'node', context.getNode())[CONTEXT_KEY] as Partial<StoredBatch | StoredBatchV1> | undefined;
+	const stored = NodeHelpers.getContext(runExecutionData, 'node', context.getNode())[CONTEXT_KEY] as StoredBatch | StoredBatchV1 | undefined;
 	if (!stored || !Array.isArray(stored.items)) return undefined;
-	if (stored.version === 2 || stored.version === 3) return fromStored(stored as StoredBatch);
-	if (stored.version === 1) return stored as StoredBatchV1;
-	return undefined;
-}
-
-/** The outcome a parked item already has: its error from before parking, or its ended task. */
-export function knownOutcome(context: IWebhookFunctions, item: ParkedItem): Outcome | undefined {
-	if (item.error) {
-		const error = new NodeOperationError(context.getNode(), item.error.message, { itemIndex: item.plan.itemIndex, description: item.error.description });
-		return { task: item.task, failure: { error, errorCode: item.error.errorCode } };
+	if (stored.version === 2 || stored.version === 3) {
+		const { version: _version, common, items, ...settings } = stored;
+		return {
+			...settings,
+			items: items.map(({ inputs, fileLabel, download, ...saved }, itemIndex) =>
+				itemOf(context, itemIndex, saved, { fileLabel: (fileLabel ?? common.fileLabel) as string, download: download ?? common.download }, inputs),
+			),
+		};
 	}
-	return item.task ? { task: item.task } : undefined;
+	if (stored.version === 1) {
+		const { version: _version, items, ...settings } = stored;
+		return { ...settings, items: items.map(({ plan, ...saved }) => itemOf(context, plan.itemIndex, saved, plan, plan.inputs)) };
+	}
+	return undefined;
 }

@@ -4,13 +4,13 @@ import { binaryPropertyFor, resultFileName } from '../task/resultFileNames';
 import type { Task } from '../task/task';
 import { downloadResultFile, ResultDownloadError } from './download';
 import type { RequestContext, TransportSettings } from './request';
-import type { ItemPlan } from '../task/taskJson';
+import type { DownloadSettings } from '../parameters/options';
 
 /** Every result file of a succeeded task, as the binary properties of one item. */
 export async function downloadTaskFiles(
 	context: RequestContext,
 	task: Task,
-	plan: Pick<ItemPlan, 'fileLabel'> & { download: NonNullable<ItemPlan['download']> },
+	plan: { fileLabel: string; download: DownloadSettings },
 	settings: TransportSettings,
 ): Promise<IBinaryKeyData> {
 	if (task.resultUrls.length === 0) {

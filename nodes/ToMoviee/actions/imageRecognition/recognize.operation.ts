@@ -6,7 +6,8 @@ import { CONTROL_TYPE_LABELS, CONTROL_TYPES } from '../../../shared/task/control
 import { readDownloadSettings } from '../../../shared/parameters/options';
 import { parseStorageInfo, resolveWsid, validateChoice, validateMediaUrl } from '../../../shared/parameters/validation';
 import { PUBLIC_URL_HINT, submitOperationProperties } from '../common.description';
-import type { BatchFacts, Operation, PreparedItem } from '../operation';
+import type { PreparedItem } from '../../item/batchItem';
+import type { Operation, SubmitContext } from '../operation';
 import { commonSubmitFields, readWaitTimes } from '../submitOptions';
 
 const CAPABILITY = 'tm_reference_img2mask';
@@ -73,14 +74,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['imageRecognition'], operation: ['recognize'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts): PreparedItem {
+function prepare(this: IExecuteFunctions, itemIndex: number, submit: SubmitContext): PreparedItem {
 	const imageUrl = validateMediaUrl('imageUrl', 'Image URL', this.getNodeParameter('imageUrl', itemIndex), ['jpg', 'jpeg', 'png']);
 	const controlType = validateChoice('controlType', 'Control Type', this.getNodeParameter('controlType', itemIndex), CONTROL_TYPES);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const wsid = resolveWsid(options.wsid, batch.credentials.wsid);
+	const wsid = resolveWsid(options.wsid, submit.credentials.wsid);
 	const body: IDataObject = {
 		...(wsid !== undefined ? { wsid } : {}),
-		...commonSubmitFields(options, batch),
+		...commonSubmitFields(options, submit),
 		template_info: [
 			{
 				input_params: {
@@ -101,12 +102,9 @@ function prepare(this: IExecuteFunctions, itemIndex: number, batch: BatchFacts):
 			label: `image ${imageUrl}`,
 			wsidSent: wsid !== undefined,
 		},
-		plan: {
-			itemIndex,
-			inputs: { controlType, imageUrl },
-			fileLabel: CONTROL_TYPE_LABELS[controlType],
-			download: readDownloadSettings(options),
-		},
+		inputs: { controlType, imageUrl },
+		fileLabel: CONTROL_TYPE_LABELS[controlType],
+		download: readDownloadSettings(options),
 		...readWaitTimes(options),
 	};
 }

@@ -6,7 +6,8 @@ import { readDownloadSettings } from '../../../shared/parameters/options';
 import { resultControlType, type Task } from '../../../shared/task/task';
 import { validateTaskId } from '../../../shared/parameters/validation';
 import { batchOptions, downloadOptions, optionsCollection, waitForCompletionProperty } from '../common.description';
-import type { Operation, PreparedItem } from '../operation';
+import type { PreparedItem } from '../../item/batchItem';
+import type { Operation } from '../operation';
 import { readWaitTimes } from '../submitOptions';
 
 const properties: INodeProperties[] = [
@@ -31,27 +32,24 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, properties);
 
-function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
-	const taskId = validateTaskId(this.getNodeParameter('taskId', itemIndex));
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return {
-		request: { kind: 'lookup', taskId },
-		plan: {
-			itemIndex,
-			inputs: {},
-			fileLabel: 'result',
-			download: readDownloadSettings(options),
-		},
-		...readWaitTimes(options),
-	};
-}
-
 /** A recognition task names its control type in the result; other tasks name their kind by file. */
 function describeTask(task: Task): { inputs: IDataObject; fileLabel: string } {
 	const controlType = resultControlType(task.result);
 	return {
 		inputs: controlType === null ? {} : { controlType },
 		fileLabel: fileLabelOfTask(task.taskId, task.result),
+	};
+}
+
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
+	const taskId = validateTaskId(this.getNodeParameter('taskId', itemIndex));
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		request: { kind: 'lookup', taskId, describeTask },
+		inputs: {},
+		fileLabel: 'result',
+		download: readDownloadSettings(options),
+		...readWaitTimes(options),
 	};
 }
 
@@ -65,5 +63,4 @@ export const get: Operation = {
 	canParkForCallbacks: false,
 	waitsByDefault: false,
 	prepare,
-	describeTask,
 };

@@ -2,7 +2,9 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { normalizeTask, type Task } from '../../nodes/shared/task/task';
-import { errorJson, judged, outputItem, taskFailure, taskJson, type ItemPlan } from '../../nodes/shared/task/taskJson';
+import { taskJson } from '../../nodes/shared/task/taskJson';
+import { recordFailure, recordTask, type BatchItem, type ItemFailure } from '../../nodes/ToMoviee/item/batchItem';
+import { errorJson, outputItem } from '../../nodes/ToMoviee/item/itemOutput';
 
 const node: INode = {
 	id: 'node-1',
@@ -28,7 +30,16 @@ const succeeded: Task = normalizeTask({
 const failed: Task = { ...normalizeTask({ task_id: 'tm_f-0-1', status: 4, reason: 'insufficient balance' }), errorCode: 680001, errorMessage: 'insufficient balance' };
 const queued: Task = normalizeTask({ task_id: 'tm_q-0-1', status: 1, position: 3, wait_time: 40 });
 
-const plan = (overrides: Partial<ItemPlan> = {}): ItemPlan => ({ itemIndex: 3, inputs: INPUTS, fileLabel: 'subject', waited: true, ...overrides });
+const item = (itemIndex = 3): BatchItem => ({ itemIndex, inputs: INPUTS, fileLabel: 'subject', pollIntervalMs: 0, timeoutMs: 0 });
+
+/** The item after its task was recorded while it waited. */
+function recorded(task: Task, { waited = true, itemIndex = 3 } = {}): BatchItem {
+	const batchItem = item(itemIndex);
+	recordTask(node, batchItem, task, waited);
+	return batchItem;
+}
+
+const taskFailure = (task: Task, itemIndex: number): ItemFailure => recorded(task, { itemIndex }).failure!;
 
 describe('taskJson', () => {
 	it('gives the fields in a fixed order: what a user acts on first', () => {
@@ -91,9 +102,9 @@ describe('taskJson', () => {
 	});
 });
 
-describe('taskFailure', () => {
+describe('a task that ended without a result while its item waited', () => {
 	it('quotes the reason and the code and names the item', () => {
-		const { error, errorCode } = taskFailure(node, failed, 3);
+		const { error, errorCode } = taskFailure(failed, 3);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('ToMoviee task tm_f-0-1 failed: insufficient balance (code 680001) [item 3]');
 		expect(errorCode).toBe(680001);
@@ -102,48 +113,58 @@ describe('taskFailure', () => {
 
 	it('never quotes "success" as the reason of a failure', () => {
 		const odd = normalizeTask({ task_id: 'tm_c-0-1', status: 5, reason: 'success' });
-		const { error } = taskFailure(node, odd, 0);
+		const { error } = taskFailure(odd, 0);
 		expect(error.message).toBe('ToMoviee task tm_c-0-1 cancelled [item 0]');
 		expect(error.message).not.toContain('success');
 	});
 
 	it('says "timed out at ToMoviee" for a timed-out task', () => {
 		const timedOut = normalizeTask({ task_id: 'tm_t-0-1', status: 6, reason: 'took too long' });
-		const { error, errorCode } = taskFailure(node, timedOut, 1);
+		const { error, errorCode } = taskFailure(timedOut, 1);
 		expect(error.message).toBe('ToMoviee task tm_t-0-1 timed out at ToMoviee: took too long [item 1]');
 		expect(errorCode).toBeUndefined();
 	});
 
 	it('gives a balance hint only for balance reasons', () => {
-		expect(taskFailure(node, normalizeTask({ task_id: 't', status: 4, reason: 'bad image' }), 0).error.description ?? '').not.toContain('balance');
-		expect(taskFailure(node, normalizeTask({ task_id: 't', status: 4, reason: '余额不足' }), 0).error.description).toContain('balance');
+		expect(taskFailure(normalizeTask({ task_id: 't', status: 4, reason: 'bad image' }), 0).error.description ?? '').not.toContain('balance');
+		expect(taskFailure(normalizeTask({ task_id: 't', status: 4, reason: '余额不足' }), 0).error.description).toContain('balance');
 	});
 });
 
-describe('judged', () => {
+describe('recordTask: the one rule of an outcome', () => {
 	it('makes a task that failed while the item waited its error', () => {
-		const outcome = judged(node, plan(), { task: failed });
-		expect(outcome.failure?.error.message).toContain('failed: insufficient balance (code 680001) [item 3]');
-		expect(outcome.task).toBe(failed);
+		const batchItem = recorded(failed);
+		expect(batchItem.failure?.error.message).toContain('failed: insufficient balance (code 680001) [item 3]');
+		expect(batchItem.task).toBe(failed);
 	});
 
 	it.each([5, 6])('makes status %d an error too', (status) => {
-		expect(judged(node, plan(), { task: normalizeTask({ task_id: 't', status }) }).failure).toBeDefined();
+		expect(recorded(normalizeTask({ task_id: 't', status })).failure).toBeDefined();
 	});
 
 	it('leaves succeeded and running tasks, and items that did not wait, alone', () => {
-		const ok = { task: succeeded };
-		expect(judged(node, plan(), ok)).toBe(ok);
-		const running = { task: queued };
-		expect(judged(node, plan(), running)).toBe(running);
-		const notWaited = { task: failed };
-		expect(judged(node, plan({ waited: false }), notWaited)).toBe(notWaited);
+		expect(recorded(succeeded).failure).toBeUndefined();
+		expect(recorded(queued).failure).toBeUndefined();
+		expect(recorded(failed, { waited: false }).failure).toBeUndefined();
 	});
 
 	it('keeps a failure that is already there', () => {
 		const failure = { error: new NodeOperationError(node, 'could not submit [item 3]', { itemIndex: 3 }) };
-		const outcome = { task: failed, failure };
-		expect(judged(node, plan(), outcome)).toBe(outcome);
+		const batchItem = item();
+		recordFailure(batchItem, failure);
+		recordTask(node, batchItem, failed, true);
+		recordFailure(batchItem, { error: new NodeOperationError(node, 'later') });
+		expect(batchItem.failure).toBe(failure);
+	});
+
+	it('names a looked-up task\'s inputs and file label from the task', () => {
+		const lookup: BatchItem = {
+			...item(),
+			inputs: {},
+			request: { kind: 'lookup', taskId: VENDOR_ID, describeTask: () => ({ inputs: { controlType: '2' }, fileLabel: 'subject' }) },
+		};
+		recordTask(node, lookup, succeeded, false);
+		expect(lookup).toMatchObject({ inputs: { controlType: '2' }, fileLabel: 'subject', task: succeeded });
 	});
 });
 
@@ -151,7 +172,7 @@ describe('judged', () => {
 const ERROR_OUTPUT_KEYS = ['error', 'message', 'details'];
 
 describe('errorJson', () => {
-	const failure = taskFailure(node, failed, 3);
+	const failure = taskFailure(failed, 3);
 	const MESSAGE = 'ToMoviee task tm_f-0-1 failed: insufficient balance (code 680001) [item 3]';
 
 	it('for the error output (n8n 2.x): only error, message and details, the details carrying the task', () => {
@@ -230,23 +251,23 @@ describe('outputItem', () => {
 	it('gives a succeeded task with its binary and the paired item, whatever the error shape', () => {
 		const binary = { data: { data: 'AA==', mimeType: 'image/png', fileName: `${VENDOR_ID}-subject.png` } };
 		for (const shape of ['main', 'errorOutput', 'errorOutputV1'] as const) {
-			expect(outputItem(plan(), { task: succeeded }, binary, shape)).toEqual({ json: taskJson(succeeded, INPUTS), binary, pairedItem: { item: 3 } });
+			expect(outputItem(recorded(succeeded), binary, shape)).toEqual({ json: taskJson(succeeded, INPUTS), binary, pairedItem: { item: 3 } });
 		}
-		expect(outputItem(plan(), { task: succeeded }, undefined, 'main')).toEqual({ json: taskJson(succeeded, INPUTS), pairedItem: { item: 3 } });
+		expect(outputItem(recorded(succeeded), undefined, 'main')).toEqual({ json: taskJson(succeeded, INPUTS), pairedItem: { item: 3 } });
 	});
 
 	it('gives a failed item without binary and without item.error, in every mode', () => {
-		const outcome = judged(node, plan(), { task: failed });
+		const outcome = recorded(failed);
 		const binary = { data: { data: 'AA==', mimeType: 'image/png' } };
-		const forErrorOutput = outputItem(plan(), outcome, binary, 'errorOutput');
+		const forErrorOutput = outputItem(outcome, binary, 'errorOutput');
 		expect(forErrorOutput).toEqual({ json: errorJson(outcome.failure!, failed, INPUTS, 'errorOutput'), pairedItem: { item: 3 } });
 		expect(Object.keys(forErrorOutput.json)).toEqual(['error', 'message', 'details']);
 		expect(forErrorOutput).not.toHaveProperty('error');
 		expect(forErrorOutput).not.toHaveProperty('binary');
-		const v1 = outputItem(plan(), outcome, binary, 'errorOutputV1');
+		const v1 = outputItem(outcome, binary, 'errorOutputV1');
 		expect(Object.keys(v1.json)).toEqual(['error', 'message']);
 		expect(v1).not.toHaveProperty('error');
-		const onMain = outputItem(plan(), outcome, undefined, 'main');
+		const onMain = outputItem(outcome, undefined, 'main');
 		expect(onMain.json).toMatchObject({ taskId: 'tm_f-0-1', error: expect.stringContaining('insufficient balance') });
 		expect(onMain).not.toHaveProperty('error');
 		expect(onMain.pairedItem).toEqual({ item: 3 });
