@@ -16,7 +16,7 @@ import type { Task } from '../shared/task/task';
 import { taskJson } from '../shared/task/taskJson';
 import { downloadTaskFiles } from '../shared/transport/resultFiles';
 import { queryTask } from '../shared/transport/api';
-import { baseUrlProblem, transportWith, type TransportSettings } from '../shared/transport/request';
+import { baseUrlProblem, transportWith, type TransportSettings } from '../shared/transport/transportSettings';
 import { CHECK_CREDENTIAL } from '../shared/transport/credentialRejection';
 import { ToMovieeRequestFailure } from '../shared/transport/requestFailure';
 import { rawRequest } from './rawRequest';

@@ -1,6 +1,6 @@
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
 import { loggableTaskId, readCallbackHeader } from '../../nodes/shared/callbacks/callbackLimits';
-import { baseUrlOf, baseUrlProblem } from '../../nodes/shared/transport/request';
+import { baseUrlOf, baseUrlProblem } from '../../nodes/shared/transport/transportSettings';
 
 describe('what the resume path reads of a callback before its checks', () => {
 	it('reads only the task id and the status, bare or in an envelope', () => {

@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { downloadOptions as sharedDownloadOptions } from '../../shared/parameters/descriptions';
+import { downloadOptions as sharedDownloadOptions, optionsProperty } from '../../shared/parameters/descriptions';
 import { numberOptionProperty } from '../../shared/parameters/options';
+import { CONTROL_TYPES, type ControlType } from '../../shared/task/controlTypes';
 
 /** Under every URL field: ToMoviee fetches the file itself. */
 export const PUBLIC_URL_HINT = 'ToMoviee downloads it: a public http(s) link, not localhost, a private address or a file on this machine';
@@ -92,18 +93,24 @@ export const batchOptions: INodeProperties[] = [
 
 /** The Options collection of an operation: its own options, then the shared ones, sorted. */
 export function optionsCollection(own: INodeProperties[], shared: INodeProperties[]): INodeProperties {
-	const options = [...own, ...shared].sort((a, b) => a.displayName.localeCompare(b.displayName));
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options,
-	};
+	return optionsProperty([...own, ...shared].sort((a, b) => a.displayName.localeCompare(b.displayName)));
 }
 
 /** Wait for Completion, Wait Method and the Options of an operation that submits tasks. */
 export function submitOperationProperties(own: INodeProperties[]): INodeProperties[] {
 	return [waitForCompletionProperty, waitMethodProperty, optionsCollection(own, [...submitOptions, ...downloadOptions, ...batchOptions])];
+}
+
+const CONTROL_TYPE_NAMES: Record<ControlType, string> = { '0': 'Edge', '1': 'Pose', '2': 'Subject', '3': 'Depth' };
+
+/** The Control Type dropdown: the same names and values wherever it shows, each operation's own words. */
+export function controlTypeProperty(description: string, optionDescriptions: Record<ControlType, string>): INodeProperties {
+	return {
+		displayName: 'Control Type',
+		name: 'controlType',
+		type: 'options',
+		default: '0',
+		description,
+		options: CONTROL_TYPES.map((value) => ({ name: CONTROL_TYPE_NAMES[value], value, description: optionDescriptions[value] })),
+	};
 }

@@ -66,6 +66,11 @@ function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject
 	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
+/** A required Duration (Seconds) parameter with the capability's range. */
+export function durationProperty(typeOptions: INodeProperties['typeOptions'], defaultSeconds: number, hint: string, description: string): INodeProperties {
+	return { displayName: 'Duration (Seconds)', name: 'duration', type: 'number', required: true, typeOptions, default: defaultSeconds, hint, description };
+}
+
 /** Whether an optional value was given (an option not added, or an empty expression, is not). */
 export function isSet(value: unknown): boolean {
 	return value !== undefined && value !== null && value !== '';

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionD
 import { CREDENTIAL_NAME } from '../../shared/constants';
 import { AdaptiveConcurrency, runPooled } from '../../shared/transport/concurrency';
 import type { ItemError } from '../../shared/transport/errors';
-import { transportWith, type TransportSettings } from '../../shared/transport/request';
+import { transportWith, type TransportSettings } from '../../shared/transport/transportSettings';
 import type { Operation } from '../actions/operation';
 import { finishItems } from '../item/finishItems';
 import { invalidItem, isOpen, newItem, type BatchItem } from '../item/batchItem';

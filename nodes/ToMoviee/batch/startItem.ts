@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { endedWithoutResult } from '../../shared/task/taskStatus';
 import { queryTask, submitTask } from '../../shared/transport/api';
 import { apiCodeOf, toNodeError } from '../../shared/transport/errors';
-import type { TransportSettings } from '../../shared/transport/request';
+import type { TransportSettings } from '../../shared/transport/transportSettings';
 import { ToMovieeRequestFailure } from '../../shared/transport/requestFailure';
 import { acceptedTask, recordFailure, recordTask, type BatchItem, type SubmitRequest } from '../item/batchItem';
 import { fingerprintOf, type RetryOnFailMemory } from './retryOnFailMemory';

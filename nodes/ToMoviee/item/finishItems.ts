@@ -2,7 +2,7 @@ import type { IBinaryKeyData, INodeExecutionData } from 'n8n-workflow';
 
 import { runPooled } from '../../shared/transport/concurrency';
 import { toNodeError } from '../../shared/transport/errors';
-import type { RequestContext, TransportSettings } from '../../shared/transport/request';
+import type { RequestContext, TransportSettings } from '../../shared/transport/transportSettings';
 import { downloadTaskFiles } from '../../shared/transport/resultFiles';
 import { recordFailure, type BatchItem } from './batchItem';
 import { outputItem, type ErrorShape } from './itemOutput';

@@ -5,7 +5,7 @@ import { MinHeap } from './minHeap';
 import { isFinalStatus } from '../../shared/task/taskStatus';
 import { queryTask } from '../../shared/transport/api';
 import { toNodeError } from '../../shared/transport/errors';
-import type { TransportSettings } from '../../shared/transport/request';
+import type { TransportSettings } from '../../shared/transport/transportSettings';
 import { recordFailure, recordTask, type BatchItem, type ItemFailure } from '../item/batchItem';
 import { nextLookAfterFirst, nextLookAt, recordProgress, startWatching, timedOut, type WatchedItem } from './watchState';
 

@@ -4,7 +4,7 @@ import { CREDENTIAL_NAME } from '../../shared/constants';
 import { loggableTaskId, readCallbackHeader, requestBodySize } from '../../shared/callbacks/callbackLimits';
 import { answer, callbackWebhook, OK } from '../../shared/callbacks/webhookAnswers';
 import { isFinalStatus, parseStatusCode } from '../../shared/task/taskStatus';
-import { transportWith, type TransportSettings } from '../../shared/transport/request';
+import { transportWith, type TransportSettings } from '../../shared/transport/transportSettings';
 import { isOpen } from '../item/batchItem';
 import { ledgerOf, type CallbackLedger } from './confirmReportedEnds';
 import { readParkedBatch, type ParkedBatch } from './parkedRecord';

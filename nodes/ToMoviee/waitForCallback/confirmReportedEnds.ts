@@ -6,7 +6,7 @@ import { AdaptiveConcurrency } from '../../shared/transport/concurrency';
 import type { Task } from '../../shared/task/task';
 import { isFinalStatus } from '../../shared/task/taskStatus';
 import { queryTask } from '../../shared/transport/api';
-import type { TransportSettings } from '../../shared/transport/request';
+import type { TransportSettings } from '../../shared/transport/transportSettings';
 import type { ParkedBatch } from './parkedRecord';
 import { CheckSchedule } from './selfCheck';
 

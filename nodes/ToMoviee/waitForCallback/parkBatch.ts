@@ -4,7 +4,7 @@ import { taskJson } from '../../shared/task/taskJson';
 import { isFinalStatus } from '../../shared/task/taskStatus';
 import { runPooled } from '../../shared/transport/concurrency';
 import { queryTask } from '../../shared/transport/api';
-import type { TransportSettings } from '../../shared/transport/request';
+import type { TransportSettings } from '../../shared/transport/transportSettings';
 import { recordTask, type BatchItem } from '../item/batchItem';
 import { errorJson, type ErrorShape } from '../item/itemOutput';
 import { writeParkedBatch } from './parkedRecord';

@@ -108,17 +108,22 @@ export function readParkedBatch(context: IWebhookFunctions): ParkedBatch | undef
 	const stored = NodeHelpers.getContext(runExecutionData, 'node', context.getNode())[CONTEXT_KEY] as StoredBatch | StoredBatchV1 | undefined;
 	if (!stored || !Array.isArray(stored.items)) return undefined;
 	if (stored.version === 2 || stored.version === 3) {
-		const { version: _version, common, items, ...settings } = stored;
+		const { errorShape, maxConcurrency, maxTries, requestTimeoutMs, resumeUrl, checkToken, common, items } = stored;
 		return {
-			...settings,
+			errorShape,
+			maxConcurrency,
+			maxTries,
+			requestTimeoutMs,
+			resumeUrl,
+			...(typeof checkToken === 'string' ? { checkToken } : {}),
 			items: items.map(({ inputs, fileLabel, download, ...saved }, itemIndex) =>
 				itemOf(context, itemIndex, saved, { fileLabel: (fileLabel ?? common.fileLabel) as string, download: download ?? common.download }, inputs),
 			),
 		};
 	}
 	if (stored.version === 1) {
-		const { version: _version, items, ...settings } = stored;
-		return { ...settings, items: items.map(({ plan, ...saved }) => itemOf(context, plan.itemIndex, saved, plan, plan.inputs)) };
+		const { errorShape, maxConcurrency, maxTries, requestTimeoutMs, items } = stored;
+		return { errorShape, maxConcurrency, maxTries, requestTimeoutMs, items: items.map(({ plan, ...saved }) => itemOf(context, plan.itemIndex, saved, plan, plan.inputs)) };
 	}
 	return undefined;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { answer, OK } from '../../shared/callbacks/webhookAnswers';
-import type { TransportSettings } from '../../shared/transport/request';
+import type { TransportSettings } from '../../shared/transport/transportSettings';
 import { finishItems } from '../item/finishItems';
 import { isOpen, recordTask } from '../item/batchItem';
 import type { CallbackLedger } from './confirmReportedEnds';

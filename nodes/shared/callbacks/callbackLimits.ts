@@ -1,5 +1,6 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
+import { NOT_JSON, parseJson } from '../json';
 import { readTaskId, unwrapEnvelope } from '../task/task';
 
 /** ToMoviee's task ids: letters, digits, `_`, `-` (and `.` to be tolerant), at most 128 characters. */
@@ -30,11 +31,8 @@ export type CallbackHeader = { ok: true; taskId: string; reportedStatus: unknown
 export function readCallbackHeader(body: unknown): CallbackHeader {
 	if (typeof body === 'string') {
 		// A JSON body sent as text (the size is capped before this is read).
-		try {
-			return readCallbackHeader(JSON.parse(body) as unknown);
-		} catch {
-			return { ok: false, reason: 'The callback body is not JSON' };
-		}
+		const parsed = parseJson(body);
+		return parsed === NOT_JSON ? { ok: false, reason: 'The callback body is not JSON' } : readCallbackHeader(parsed);
 	}
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: 'The callback body must be a JSON object' };
 	const raw = unwrapEnvelope(body as IDataObject);

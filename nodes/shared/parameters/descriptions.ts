@@ -32,3 +32,8 @@ export function downloadOptions(downloadDescription: string): INodeProperties[] 
 		numberOptionProperty('maxDownloadSizeMb'),
 	];
 }
+
+/** The Options collection of a node or operation, in the order given. */
+export function optionsProperty(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add option', default: {}, options };
+}

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { NOT_JSON, parseJson } from '../json';
+
 /** Bad input for one parameter; the engine turns it into a NodeOperationError for the item. */
 export class InputError extends Error {
 	constructor(
@@ -27,16 +29,6 @@ function isWellEncoded(text: string): boolean {
 		return true;
 	} catch {
 		return false;
-	}
-}
-
-const NOT_JSON = Symbol('not JSON');
-
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return NOT_JSON;
 	}
 }
 

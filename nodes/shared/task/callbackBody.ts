@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { NOT_JSON, parseJson } from '../json';
 import { normalizeTask, readTaskId, unwrapEnvelope, type Task } from './task';
 
 export type CallbackParseResult = { ok: true; task: Task; reportedStatus: unknown } | { ok: false; reason: string };
@@ -10,14 +11,8 @@ export type CallbackParseResult = { ok: true; task: Task; reportedStatus: unknow
  * numeric string (or missing), result as JSON text or object.
  */
 export function parseCallbackBody(body: unknown): CallbackParseResult {
-	let value = body;
-	if (typeof value === 'string') {
-		try {
-			value = JSON.parse(value) as unknown;
-		} catch {
-			return { ok: false, reason: 'The callback body is not JSON' };
-		}
-	}
+	const value = typeof body === 'string' ? parseJson(body) : body;
+	if (value === NOT_JSON) return { ok: false, reason: 'The callback body is not JSON' };
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
 		return { ok: false, reason: 'The callback body must be a JSON object' };
 	}

@@ -1,3 +1,5 @@
+import { NOT_JSON, parseJson } from '../json';
+
 /**
  * `params` is an opaque string for ToMoviee. Objects (from an expression) travel as JSON and
  * come back as objects; strings travel and come back unchanged, so "12", "true" or a long
@@ -14,9 +16,6 @@ export function decodePassThrough(value: unknown): unknown {
 	if (typeof value !== 'string') return value;
 	const trimmed = value.trim();
 	if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return value;
-	try {
-		return JSON.parse(trimmed) as unknown;
-	} catch {
-		return value;
-	}
+	const parsed = parseJson(trimmed);
+	return parsed === NOT_JSON ? value : parsed;
 }

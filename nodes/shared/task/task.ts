@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { parseJsonOrKeep } from '../json';
 import { parseStatusCode, statusName, type TaskStatus } from './taskStatus';
 
 /** A task as ToMoviee reported it, in the node's terms, whichever way it was learned about. */
@@ -34,12 +35,7 @@ function isHttpUrl(value: unknown): value is string {
 /** `result` is a JSON document encoded as a string; keep the text when it is not JSON. */
 export function parseResult(value: unknown): unknown {
 	if (value === undefined || value === null || value === '') return null;
-	if (typeof value !== 'string') return value;
-	try {
-		return JSON.parse(value) as unknown;
-	} catch {
-		return value;
-	}
+	return parseJsonOrKeep(value);
 }
 
 function collectUrls(value: unknown, key: string, found: Set<string>, depth: number): void {

@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { submitPath, TASK_QUERY_PATH } from '../constants';
 import { looksLikeTask, normalizeTask, readTaskId, type Task } from '../task/task';
 import { isNonZeroCode } from './credentialRejection';
-import { callToMoviee, type RequestContext, type TransportSettings } from './request';
+import { callToMoviee } from './request';
+import { type RequestContext, type TransportSettings } from './transportSettings';
 import { ToMovieeRequestFailure } from './requestFailure';
 
 function apiFailure(code: number | string | undefined, msg: string | undefined): ToMovieeRequestFailure {

@@ -4,7 +4,7 @@ import { acceptedMediaType } from '../task/resultFileNames';
 import { pause } from './pause';
 import { isRetryable, retryDelayMs } from './retryPolicy';
 import { describeNetworkCode, networkCodeOf } from './networkCodes';
-import type { RequestContext, TransportSettings } from './request';
+import type { RequestContext, TransportSettings } from './transportSettings';
 
 /** A result file that could not be fetched; `hint` tells the user what to do. */
 export class ResultDownloadError extends Error {

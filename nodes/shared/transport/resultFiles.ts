@@ -3,7 +3,7 @@ import type { IBinaryKeyData } from 'n8n-workflow';
 import { binaryPropertyFor, resultFileName } from '../task/resultFileNames';
 import type { Task } from '../task/task';
 import { downloadResultFile, ResultDownloadError } from './download';
-import type { RequestContext, TransportSettings } from './request';
+import type { RequestContext, TransportSettings } from './transportSettings';
 import type { DownloadSettings } from '../parameters/options';
 
 /** Every result file of a succeeded task, as the binary properties of one item. */

@@ -1,5 +1,5 @@
 import { InputError, parseBoolean } from '../../../shared/parameters/validation';
-import { generationOperation, isSet, validateInteger } from '../generation';
+import { generationOperation, isSet, validateInteger, durationProperty } from '../generation';
 
 /** The vendor page: "greater than 0 and less than 95" seconds. */
 const MAX_SECONDS = 95;
@@ -28,16 +28,12 @@ export const textToMusic = generationOperation({
 		hint: 'Fewer than 77 tokens (about 50 words): ToMoviee cuts the rest',
 	},
 	properties: [
-		{
-			displayName: 'Duration (Seconds)',
-			name: 'duration',
-			type: 'number',
-			required: true,
-			typeOptions: { minValue: 0.1, maxValue: 94.9, numberPrecision: 1 },
-			default: 30,
-			hint: 'Seconds: more than 0 and less than 95',
-			description: 'Length of each track in seconds: more than 0 and less than 95',
-		},
+		durationProperty(
+			{ minValue: 0.1, maxValue: 94.9, numberPrecision: 1 },
+			30,
+			'Seconds: more than 0 and less than 95',
+			'Length of each track in seconds: more than 0 and less than 95',
+		),
 		{
 			displayName: 'Count',
 			name: 'count',

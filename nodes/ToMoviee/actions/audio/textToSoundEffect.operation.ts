@@ -1,4 +1,4 @@
-import { generationOperation, isSet, validateInteger } from '../generation';
+import { generationOperation, isSet, validateInteger, durationProperty } from '../generation';
 
 export const textToSoundEffect = generationOperation({
 	resource: 'audio',
@@ -15,16 +15,12 @@ export const textToSoundEffect = generationOperation({
 		placeholder: 'e.g. Heavy rain on a tin roof with distant thunder',
 	},
 	properties: [
-		{
-			displayName: 'Duration (Seconds)',
-			name: 'duration',
-			type: 'number',
-			required: true,
-			typeOptions: { minValue: 5, maxValue: 180 },
-			default: 10,
-			hint: 'Whole seconds, 5-180',
-			description: 'Length of the sound in whole seconds, 5-180: 5-10 for single events, 10-30 for transitions, up to 180 for ambience',
-		},
+		durationProperty(
+			{ minValue: 5, maxValue: 180 },
+			10,
+			'Whole seconds, 5-180',
+			'Length of the sound in whole seconds, 5-180: 5-10 for single events, 10-30 for transitions, up to 180 for ambience',
+		),
 	],
 	options: [
 		{

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { CONTROL_TYPES } from '../../../shared/task/controlTypes';
 import { validateChoice, validateMediaUrl, validateNumberInRange } from '../../../shared/parameters/validation';
+import { controlTypeProperty } from '../common.description';
 import { generationOperation, isSet, urlProperty, validateInteger } from '../generation';
 
 /** ToMoviee needs init_image in subject mode; the official client sends the reference image then. */
@@ -35,35 +36,12 @@ const properties: INodeProperties[] = [
 		'https://cdn.example.com/poses/dancer.jpg',
 		'Public http(s) URL of the image whose edges, pose, subject or depth the new image follows',
 	),
-	{
-		displayName: 'Control Type',
-		name: 'controlType',
-		type: 'options',
-		default: '0',
-		description: 'What the new image takes from the reference image',
-		options: [
-			{
-				name: 'Edge',
-				value: '0',
-				description: 'Follows the outlines and edges of the reference (sketch to image)',
-			},
-			{
-				name: 'Pose',
-				value: '1',
-				description: 'Follows the body poses of the people in the reference (pose to image)',
-			},
-			{
-				name: 'Subject',
-				value: '2',
-				description: 'Keeps the main subject or character of the reference (subject to image)',
-			},
-			{
-				name: 'Depth',
-				value: '3',
-				description: 'Follows the near-far layout of the reference (depth to image)',
-			},
-		],
-	},
+	controlTypeProperty('What the new image takes from the reference image', {
+		'0': 'Follows the outlines and edges of the reference (sketch to image)',
+		'1': 'Follows the body poses of the people in the reference (pose to image)',
+		'2': 'Keeps the main subject or character of the reference (subject to image)',
+		'3': 'Follows the near-far layout of the reference (depth to image)',
+	}),
 	{
 		displayName: 'Control Intensity',
 		name: 'controlIntensity',

@@ -5,7 +5,7 @@ import { DEFAULT_STORAGE_INFO } from '../../../shared/constants';
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES } from '../../../shared/task/controlTypes';
 import { readDownloadSettings } from '../../../shared/parameters/options';
 import { parseStorageInfo, resolveWsid, validateChoice, validateMediaUrl } from '../../../shared/parameters/validation';
-import { PUBLIC_URL_HINT, submitOperationProperties } from '../common.description';
+import { PUBLIC_URL_HINT, submitOperationProperties, controlTypeProperty } from '../common.description';
 import type { PreparedItem } from '../../item/batchItem';
 import type { Operation, SubmitContext } from '../operation';
 import { commonSubmitFields, readWaitTimes } from '../submitOptions';
@@ -24,35 +24,12 @@ const properties: INodeProperties[] = [
 		hint: `${PUBLIC_URL_HINT}. jpg or png.`,
 		description: 'Public http(s) URL of a jpg or png image for ToMoviee to read',
 	},
-	{
-		displayName: 'Control Type',
-		name: 'controlType',
-		type: 'options',
-		default: '0',
-		description: 'Which mask to extract from the image',
-		options: [
-			{
-				name: 'Edge',
-				value: '0',
-				description: 'Line drawing of the outlines and edges in the image (contour)',
-			},
-			{
-				name: 'Pose',
-				value: '1',
-				description: 'Skeleton of the body poses (joints and limbs) of the people in the image',
-			},
-			{
-				name: 'Subject',
-				value: '2',
-				description: 'Cut-out mask of the main subject or character, separated from the background',
-			},
-			{
-				name: 'Depth',
-				value: '3',
-				description: 'Depth map: near areas bright, far areas dark',
-			},
-		],
-	},
+	controlTypeProperty('Which mask to extract from the image', {
+		'0': 'Line drawing of the outlines and edges in the image (contour)',
+		'1': 'Skeleton of the body poses (joints and limbs) of the people in the image',
+		'2': 'Cut-out mask of the main subject or character, separated from the background',
+		'3': 'Depth map: near areas bright, far areas dark',
+	}),
 	...submitOperationProperties([
 		{
 			displayName: 'Storage Info (JSON)',

@@ -1,6 +1,6 @@
 import { validateMediaUrl } from '../../../shared/parameters/validation';
 import { generationOperation, urlProperty } from '../generation';
-import { FRAME_EXTENSIONS, RATIOS_WITH_ORIGINAL, readVideoFields, VIDEO_PARAMETERS, VIDEO_PROMPT_MAX, videoOptions } from './videoOptions';
+import { FRAME_EXTENSIONS, RATIOS_WITH_ORIGINAL, readVideoFields, VIDEO_PARAMETERS, videoOptions, videoPrompt } from './videoOptions';
 
 export const framesToVideo = generationOperation({
 	resource: 'video',
@@ -12,12 +12,10 @@ export const framesToVideo = generationOperation({
 		description: 'Make a 5-second video that moves from a first frame to a last frame',
 		action: 'Generate a video between two frames',
 	},
-	prompt: {
-		description: 'How the video moves from the first frame to the last, up to 1000 characters',
-		placeholder: 'e.g. The flower bud slowly opens into full bloom, static camera',
-		maxLength: VIDEO_PROMPT_MAX,
-		hint: 'Up to 1000 characters. The video is 5 seconds long.',
-	},
+	prompt: videoPrompt(
+		'How the video moves from the first frame to the last, up to 1000 characters',
+		'e.g. The flower bud slowly opens into full bloom, static camera',
+	),
 	properties: [
 		urlProperty(
 			'First Frame URL',

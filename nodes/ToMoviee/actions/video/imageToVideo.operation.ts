@@ -1,6 +1,6 @@
 import { validateMediaUrl } from '../../../shared/parameters/validation';
 import { generationOperation, urlProperty } from '../generation';
-import { FRAME_EXTENSIONS, RATIOS_WITH_ORIGINAL, readVideoFields, VIDEO_PARAMETERS, VIDEO_PROMPT_MAX, videoOptions } from './videoOptions';
+import { FRAME_EXTENSIONS, RATIOS_WITH_ORIGINAL, readVideoFields, VIDEO_PARAMETERS, videoOptions, videoPrompt } from './videoOptions';
 
 export const imageToVideo = generationOperation({
 	resource: 'video',
@@ -12,12 +12,10 @@ export const imageToVideo = generationOperation({
 		description: 'Animate a still image into a 5-second video',
 		action: 'Generate a video from an image',
 	},
-	prompt: {
-		description: 'How the image comes to life, up to 1000 characters: the subject and its motion, the background and its motion',
-		placeholder: 'e.g. The woman turns her head and smiles, leaves drift in the wind behind her',
-		maxLength: VIDEO_PROMPT_MAX,
-		hint: 'Up to 1000 characters. The video is 5 seconds long.',
-	},
+	prompt: videoPrompt(
+		'How the image comes to life, up to 1000 characters: the subject and its motion, the background and its motion',
+		'e.g. The woman turns her head and smiles, leaves drift in the wind behind her',
+	),
 	properties: [
 		urlProperty(
 			'Image URL',

@@ -10,7 +10,12 @@ export const RATIOS_WITH_ORIGINAL = [...RATIOS, 'original'] as const;
 const RESOLUTIONS = ['720p', '1080p'] as const;
 const DURATIONS = ['5'] as const;
 /** The sources (official skills, PPIO) name up to 1000 characters. */
-export const VIDEO_PROMPT_MAX = 1000;
+const VIDEO_PROMPT_MAX = 1000;
+
+/** A video operation's Prompt: its own words, the length limit the three share. */
+export function videoPrompt(description: string, placeholder: string) {
+	return { description, placeholder, maxLength: VIDEO_PROMPT_MAX, hint: 'Up to 1000 characters. The video is 5 seconds long.' };
+}
 /** Image inputs of image to video and first/last frame (official skills). */
 export const FRAME_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp'];
 
