@@ -1,6 +1,9 @@
 import { createHmac } from 'crypto';
 
-import { computeSignature, isN8nResumeUrl, SIGNATURE_PARAM, signCallbackUrl, verifySignature } from '../../nodes/shared/callbacks/callbackSignature';
+import { isN8nResumeUrl, SIGNATURE_PARAM, signCallbackUrl, verifySignature } from '../../nodes/shared/callbacks/callbackSignature';
+
+/** The signature signCallbackUrl puts on a URL. */
+const computeSignature = (secret: string, url: string) => new URL(signCallbackUrl(url, secret)).searchParams.get(SIGNATURE_PARAM) ?? '';
 
 const SECRET = 'app-secret';
 const PUBLIC_URL = 'https://n8n.test/webhook/X/callback';

@@ -1,14 +1,10 @@
-import {
-	findResultUrls,
-	looksLikeTask,
-	normalizeTask,
-	parseResult,
-	readTaskId,
-	resultControlType,
-	resultUrlsExpiry,
-	unwrapEnvelope,
-} from '../../nodes/shared/task/task';
+import { looksLikeTask, normalizeTask, readTaskId, resultControlType, unwrapEnvelope } from '../../nodes/shared/task/task';
 import { endedWithoutResult, FINAL_STATUSES, isFinalStatus, parseStatusCode, statusName } from '../../nodes/shared/task/taskStatus';
+
+/** What a task's `result` field becomes, its URLs and their expiry: read through normalizeTask, as the node does. */
+const parseResult = (result: unknown) => normalizeTask({ task_id: 't', status: 3, result: result as string }).result;
+const findResultUrls = (result: unknown) => normalizeTask({ task_id: 't', status: 3, result: result as string }).resultUrls;
+const resultUrlsExpiry = (urls: string[]) => normalizeTask({ task_id: 't', status: 3, result: { images_path: urls } }).resultUrlsExpireAt;
 
 const VENDOR_ID = 'tm_text2video_customize-0-2025080109295bd73652d4';
 

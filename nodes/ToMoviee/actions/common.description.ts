@@ -16,7 +16,7 @@ export const waitForCompletionProperty: INodeProperties = {
 		'Whether to wait until the task ends and output its result. Off: output as soon as ToMoviee accepts the task (use Task > Get or a ToMoviee Trigger later). All items of a run must agree.',
 };
 
-export const waitMethodProperty: INodeProperties = {
+const waitMethodProperty: INodeProperties = {
 	displayName: 'Wait Method',
 	name: 'waitMethod',
 	type: 'options',

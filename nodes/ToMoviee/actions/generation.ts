@@ -121,7 +121,7 @@ function additionalFields(options: IDataObject, parameterOf: Record<string, stri
 }
 
 /** What an operation reads from one item besides the prompt, which the factory reads and adds. */
-export interface GenerationItem {
+interface GenerationItem {
 	/** The body fields after `prompt`. */
 	fields: IDataObject;
 	/** The inputs echoed in the output after `prompt`. */
@@ -130,7 +130,7 @@ export interface GenerationItem {
 	subject?: string;
 }
 
-export interface GenerationSpec {
+interface GenerationSpec {
 	resource: string;
 	operation: string;
 	capability: string;

@@ -15,7 +15,7 @@ interface Remembered {
 
 const CONTEXT_KEY = 'submittedTasks';
 
-export type SubmitDecision = { kind: 'submit' } | { kind: 'reuse'; taskId: string } | { kind: 'ambiguous' };
+type SubmitDecision = { kind: 'submit' } | { kind: 'reuse'; taskId: string } | { kind: 'ambiguous' };
 
 /** The same body gives the same fingerprint: a retry of the same item. */
 export function fingerprintOf(body: IDataObject): string {

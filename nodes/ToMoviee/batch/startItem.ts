@@ -9,7 +9,7 @@ import { acceptedTask, recordFailure, recordTask, type BatchItem, type SubmitReq
 import { fingerprintOf, type RetryOnFailMemory } from './retryOnFailMemory';
 
 /** What starting an item needs from its batch. */
-export interface StartSettings {
+interface StartSettings {
 	transport: TransportSettings;
 	retryOnFailMemory: RetryOnFailMemory;
 	/** Wait for Completion: a task that ended without a result fails the item. */

@@ -17,7 +17,7 @@ export interface SubmitRequest {
 }
 
 /** Task > Get: a task known by its id; what it echoes and how its files are named come from the task. */
-export interface LookupRequest {
+interface LookupRequest {
 	kind: 'lookup';
 	taskId: string;
 	describeTask(task: Task): { inputs: IDataObject; fileLabel: string };

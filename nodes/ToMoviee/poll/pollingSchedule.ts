@@ -2,7 +2,7 @@
  * When to look at a task again: a quick first look, then doubling up to the poll interval,
  * so short tasks finish fast and long ones cost few queries.
  */
-export const FIRST_LOOK_MS = 1000;
+const FIRST_LOOK_MS = 1000;
 
 export function nextPollDelayMs(queriesSoFar: number, pollIntervalMs: number): number {
 	const first = Math.min(FIRST_LOOK_MS, pollIntervalMs);
@@ -10,7 +10,7 @@ export function nextPollDelayMs(queriesSoFar: number, pollIntervalMs: number): n
 }
 
 /** One status look at a running task: when, and the progress (0-100) ToMoviee reported. */
-export interface ProgressLook {
+interface ProgressLook {
 	at: number;
 	progress: number;
 }

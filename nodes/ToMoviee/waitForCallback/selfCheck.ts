@@ -14,7 +14,7 @@ import { BoundedCache } from '../../shared/callbacks/boundedCache';
 const SELF_CHECK_KEY = 'tomovieeLedgerCheck';
 
 /** The first check comes this long after parking or after a process's last callback... */
-export const CHECK_AFTER_MS = 2000;
+const CHECK_AFTER_MS = 2000;
 /** ...and each check that finds a task still running doubles the pause, up to this. */
 const CHECK_AFTER_MAX_MS = 60_000;
 

@@ -4,7 +4,7 @@ import { NOT_JSON, parseJson } from '../json';
 import { readTaskId, unwrapEnvelope } from '../task/task';
 
 /** ToMoviee's task ids: letters, digits, `_`, `-` (and `.` to be tolerant), at most 128 characters. */
-export const TASK_ID_PATTERN = /^[\w.-]{1,128}$/;
+const TASK_ID_PATTERN = /^[\w.-]{1,128}$/;
 
 const LOGGED_ID_LENGTH = 64;
 
@@ -25,7 +25,7 @@ export function requestBodySize(context: IWebhookFunctions): number {
 	return typeof body === 'string' ? body.length : JSON.stringify(body ?? {}).length;
 }
 
-export type CallbackHeader = { ok: true; taskId: string; reportedStatus: unknown } | { ok: false; reason: string };
+type CallbackHeader = { ok: true; taskId: string; reportedStatus: unknown } | { ok: false; reason: string };
 
 /** Only the task id (checked against the pattern) and the reported status of a callback body: nothing else is read before the checks. */
 export function readCallbackHeader(body: unknown): CallbackHeader {

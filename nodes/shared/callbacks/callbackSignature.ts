@@ -15,7 +15,7 @@ function signedPart(url: URL): string {
 	return url.origin + url.pathname;
 }
 
-export function computeSignature(secret: string, url: string): string {
+function computeSignature(secret: string, url: string): string {
 	return createHmac('sha256', secret).update(signedPart(new URL(url))).digest('base64url');
 }
 

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NOT_JSON, parseJson } from '../json';
 import { normalizeTask, readTaskId, unwrapEnvelope, type Task } from './task';
 
-export type CallbackParseResult = { ok: true; task: Task; reportedStatus: unknown } | { ok: false; reason: string };
+type CallbackParseResult = { ok: true; task: Task; reportedStatus: unknown } | { ok: false; reason: string };
 
 /**
  * Reads every callback form seen or plausible: the bare task object (the vendor's depiction),

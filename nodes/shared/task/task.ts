@@ -33,7 +33,7 @@ function isHttpUrl(value: unknown): value is string {
 }
 
 /** `result` is a JSON document encoded as a string; keep the text when it is not JSON. */
-export function parseResult(value: unknown): unknown {
+function parseResult(value: unknown): unknown {
 	if (value === undefined || value === null || value === '') return null;
 	return parseJsonOrKeep(value);
 }
@@ -53,7 +53,7 @@ function collectUrls(value: unknown, key: string, found: Set<string>, depth: num
  * Output file URLs: the documented keys first (images, masks, video, audio), then any other
  * http(s) URL string or array in the result, never an input URL, without duplicates.
  */
-export function findResultUrls(result: unknown): string[] {
+function findResultUrls(result: unknown): string[] {
 	const found = new Set<string>();
 	if (result && typeof result === 'object' && !Array.isArray(result)) {
 		for (const key of RESULT_URL_KEYS) collectUrls((result as IDataObject)[key], key, found, 1);
@@ -63,7 +63,7 @@ export function findResultUrls(result: unknown): string[] {
 }
 
 /** The earliest `Expires` (epoch seconds) of signed storage URLs, as an ISO time. */
-export function resultUrlsExpiry(urls: string[]): string | undefined {
+function resultUrlsExpiry(urls: string[]): string | undefined {
 	let earliest: number | undefined;
 	for (const url of urls) {
 		const expires = URL.canParse(url) ? Number(new URL(url).searchParams.get('Expires') ?? NaN) : NaN;

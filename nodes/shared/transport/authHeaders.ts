@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-export interface AppKeyPair {
+interface AppKeyPair {
 	appKey: string;
 	appSecret: string;
 }

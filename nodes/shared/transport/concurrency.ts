@@ -1,5 +1,5 @@
 /** Requests in flight at the start of a batch, when Max Concurrency allows as many. */
-export const START_WIDTH = 50;
+const START_WIDTH = 50;
 
 /**
  * How many requests may be in flight, and the slots to hold while one is. The pool starts at

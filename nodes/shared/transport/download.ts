@@ -18,7 +18,7 @@ export class ResultDownloadError extends Error {
 	}
 }
 
-export interface DownloadLimits {
+interface DownloadLimits {
 	maxBytes: number;
 	fileName: (mediaType: string) => string;
 }

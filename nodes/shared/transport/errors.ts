@@ -7,7 +7,7 @@ import { ToMovieeRequestFailure } from './requestFailure';
 
 export type ItemError = NodeApiError | NodeOperationError;
 
-export interface FailureContext {
+interface FailureContext {
 	itemIndex: number;
 	/** What was being done, e.g. "submitting the task" or "looking up task tm_1". */
 	action: string;

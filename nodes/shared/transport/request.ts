@@ -9,14 +9,14 @@ import { networkCodeOf, describeNetworkCode } from './networkCodes';
 import { ToMovieeRequestFailure } from './requestFailure';
 import type { RequestContext, TransportSettings } from './transportSettings';
 
-export interface ToMovieeCall {
+interface ToMovieeCall {
 	kind: RequestKind;
 	path: string;
 	body: IDataObject;
 }
 
 /** A 2xx JSON answer of the gateway: `code` 0 or not, `data` as given. */
-export interface ApiAnswer {
+interface ApiAnswer {
 	code: number | string | undefined;
 	msg: string | undefined;
 	data: unknown;
@@ -24,7 +24,7 @@ export interface ApiAnswer {
 
 const MAX_REDIRECTS = 3;
 
-export function joinUrl(baseUrl: string, path: string): string {
+function joinUrl(baseUrl: string, path: string): string {
 	return `${baseUrl.replace(/\/+$/, '')}${path}`;
 }
 

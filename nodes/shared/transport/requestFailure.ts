@@ -1,8 +1,8 @@
 /** Why a ToMoviee call gave no usable answer; errors.ts turns it into the item's n8n error. */
 /** `credential`: the gateway rejected the app key/secret (see credentialRejection.ts). */
-export type FailureKind = 'http' | 'api' | 'network' | 'cancelled' | 'response' | 'redirect' | 'credential';
+type FailureKind = 'http' | 'api' | 'network' | 'cancelled' | 'response' | 'redirect' | 'credential';
 
-export interface FailureDetails {
+interface FailureDetails {
 	tries: number;
 	httpCode?: number;
 	apiCode?: string | number;

@@ -25,7 +25,7 @@ const AMBIGUOUS_NETWORK_CODES = new Set([
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
-export interface FailureFacts {
+interface FailureFacts {
 	httpStatus?: number;
 	networkCode?: string;
 }
@@ -48,9 +48,9 @@ export function isRetryable(kind: RequestKind, failure: FailureFacts, retryAmbig
 	return false;
 }
 
-export const MAX_RETRY_AFTER_MS = 120_000;
-export const RETRY_BASE_MS = 500;
-export const RETRY_MAX_DELAY_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 120_000;
+const RETRY_BASE_MS = 500;
+const RETRY_MAX_DELAY_MS = 30_000;
 
 /** Retry-After is either delta-seconds or an HTTP date. */
 export function parseRetryAfterMs(value: unknown, nowMs: number): number | undefined {

@@ -26,7 +26,7 @@ export interface TransportSettings {
 }
 
 /** The stored credential's Base URL, or ToMoviee's own when it has none (see `baseUrlProblem`). */
-export function baseUrlOf(data: ICredentialDataDecryptedObject | undefined): string {
+function baseUrlOf(data: ICredentialDataDecryptedObject | undefined): string {
 	const baseUrl = typeof data?.baseUrl === 'string' ? data.baseUrl.trim() : '';
 	return baseUrl === '' ? DEFAULT_BASE_URL : baseUrl;
 }

@@ -47,7 +47,7 @@ const NAMED_CAMERA_MOVES: Record<number, string> = {
 const CAMERA_MOVE_COUNT = 46;
 
 /** Every preset 1-46 by number (a workflow saved with a plain number keeps its value), the named ones by name. */
-export const CAMERA_MOVE_OPTIONS = Array.from({ length: CAMERA_MOVE_COUNT }, (_, index) => {
+const CAMERA_MOVE_OPTIONS = Array.from({ length: CAMERA_MOVE_COUNT }, (_, index) => {
 	const value = index + 1;
 	const name = NAMED_CAMERA_MOVES[value];
 	return { name: name === undefined ? `Preset ${value}` : `${name} (${value})`, value };
