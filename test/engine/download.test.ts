@@ -4,7 +4,7 @@ import { startWebhookServer } from '../harness';
 import { createHmac } from 'crypto';
 import { request } from 'undici';
 
-import { APP_KEY, APP_SECRET, WSID, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { APP_KEY, APP_SECRET, WSID, apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 let simulator: Simulator;
@@ -80,6 +80,17 @@ describe('Download Result Images', () => {
 		});
 		expect(continued.items[0].json).toMatchObject({ status: 'succeeded', error: expect.stringMatching(/expired/) });
 		expect(continued.items[0].binary).toBeUndefined();
+	});
+
+	it('Retry On Fail after a failed download reuses the task: looked up again, never submitted (and billed) twice', async () => {
+		simulator.configure({ publicUrl: `${simulator.url}/gone` });
+		const run = await runToMoviee(simulator, {
+			parameters: recognize('https://x.test/retried-download.png', {}, { download: true }),
+			settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		});
+		expect(run.error!.message).toMatch(/expired \[item 0\]/);
+		expect(apiRequests(simulator, 'submit')).toHaveLength(1);
+		expect(apiRequests(simulator, 'query').length).toBeGreaterThanOrEqual(3);
 	});
 
 	it('a bad binary field name is refused before any request', async () => {
