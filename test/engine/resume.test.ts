@@ -212,6 +212,28 @@ describe('Wait for Callback: the resume URL cannot be turned into cost or loss',
 		expect(done.status).toBe('success');
 	});
 
+	it('a batch parked by 0.1.0 (record version 1: each item with its plan, no resume URL) still resumes', async () => {
+		const run = await parkRecognize(['https://x.test/v1-record.png?duration=800&nocallback']);
+		expect(run.status).toBe('waiting');
+		const saved = JSON.parse(run.execution.saved!);
+		const context = saved.executionData.contextData['node:ToMoviee'];
+		const { errorShape, maxConcurrency, maxTries, requestTimeoutMs, common, items } = context.parkedBatch;
+		context.parkedBatch = {
+			version: 1,
+			errorShape,
+			maxConcurrency,
+			maxTries,
+			requestTimeoutMs,
+			items: items.map(({ inputs, ...item }: { inputs: object }, itemIndex: number) => ({ ...item, plan: { itemIndex, inputs, ...common, waited: true } })),
+		};
+		run.execution.saved = JSON.stringify(saved);
+		await new Promise((resolve) => setTimeout(resolve, 900));
+		expect(await postJson(run.resumeUrl, { tomovieeLedgerCheck: true })).toBe(200);
+		const done = await run.execution.finished;
+		expect(done.status).toBe('success');
+		expect(done.runData.ToMoviee[0].data!.main[0]![0].json).toMatchObject({ status: 'succeeded', imageUrl: 'https://x.test/v1-record.png?duration=800&nocallback' });
+	});
+
 	it('a ledger is forgotten once its grace period after the resume has passed', async () => {
 		const run = await parkRecognize(['https://x.test/forgotten.png?duration=200']);
 		const done = await run.execution.finished;
