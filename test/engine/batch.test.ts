@@ -1,17 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { apiRequests, imagesItems, recognize, runToMoviee, useSimulator } from './fixtures';
 
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator();
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => {
-	simulator.reset();
-	simulator.configure({ maxInFlight: Infinity, faultRate: 0, taskDurationMs: 150 });
-});
+const simulator = useSimulator({}, { eachTest: { maxInFlight: Infinity, faultRate: 0, taskDurationMs: 150 } });
 
 const urls = (count: number, suffix = '') =>
 	Array.from({ length: count }, (_, i) => `https://x.test/img-${i}.png${suffix ? `?${suffix}` : ''}`);

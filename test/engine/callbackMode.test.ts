@@ -1,11 +1,6 @@
-import { apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { apiRequests, imagesItems, recognize, runToMoviee, useSimulator } from './fixtures';
 
-let simulator: Simulator;
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 100 });
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => simulator.reset());
+const simulator = useSimulator({ taskDurationMs: 100 });
 
 describe('Wait Method: Wait for Callback (execute side)', () => {
 	it('submits every task with the execution resume URL and parks the execution', async () => {

@@ -7,18 +7,13 @@ import { request } from 'undici';
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
 import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
 import { startWebhookServer, type WebhookServer } from '../harness';
-import { APP_KEY, APP_SECRET, apiRequests, FAST_WAIT, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { APP_KEY, APP_SECRET, apiRequests, FAST_WAIT, recognize, runToMoviee, useSimulator } from './fixtures';
 
 /** The ToMoviee Trigger and downloads against forged callbacks, SSRF, huge files and redirects (issue 13). */
-let simulator: Simulator;
+const simulator = useSimulator({ taskDurationMs: 60 });
 let server: WebhookServer;
 let hookUrl: string;
 
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 60 });
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => simulator.reset());
 afterEach(async () => await server?.close());
 
 async function startTrigger(options: IDataObject = {}, statuses?: string[]): Promise<void> {

@@ -4,26 +4,18 @@ import { startWebhookServer } from '../harness';
 import { createHmac } from 'crypto';
 import { request } from 'undici';
 
-import { APP_KEY, APP_SECRET, WSID, apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { APP_KEY, APP_SECRET, WSID, apiRequests, imagesItems, recognize, runToMoviee, useSimulator } from './fixtures';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-let simulator: Simulator;
+const simulator = useSimulator({ taskDurationMs: 100 }, { eachTest: { publicUrl: null } });
 
 // The simulator's storage is on loopback: allowed here as an admin allows a private storage host
 // (unverified bodies' downloads go through n8n's enforced egress filter). n8n reads it once per file.
 const allowedRanges = process.env.N8N_SSRF_ALLOWED_IP_RANGES;
-beforeAll(async () => {
-	process.env.N8N_SSRF_ALLOWED_IP_RANGES = '127.0.0.0/8';
-	simulator = await startSimulator({ taskDurationMs: 100 });
-});
-afterAll(async () => {
+beforeAll(() => (process.env.N8N_SSRF_ALLOWED_IP_RANGES = '127.0.0.0/8'));
+afterAll(() => {
 	if (allowedRanges === undefined) delete process.env.N8N_SSRF_ALLOWED_IP_RANGES;
 	else process.env.N8N_SSRF_ALLOWED_IP_RANGES = allowedRanges;
-	await simulator.stop();
-});
-beforeEach(() => {
-	simulator.reset();
-	simulator.configure({ publicUrl: null });
 });
 
 function bytesOf(binary: { data: string }): Buffer {

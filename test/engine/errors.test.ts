@@ -1,19 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { APP_KEY, APP_SECRET, FAST_WAIT, apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { APP_KEY, APP_SECRET, FAST_WAIT, apiRequests, imagesItems, recognize, runToMoviee, useSimulator } from './fixtures';
 
 const IMAGE = 'https://images.example.com/cat.png';
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 120 });
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => {
-	simulator.reset();
-	simulator.configure({ authFailure: 'http401', validationStatus: 200 });
-});
+const simulator = useSimulator({ taskDurationMs: 120 }, { eachTest: { authFailure: 'http401', validationStatus: 200 } });
 
 describe('bad input is refused before any request', () => {
 	const cases: Array<[string, IDataObject, IDataObject, string, RegExp]> = [

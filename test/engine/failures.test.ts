@@ -1,14 +1,9 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { apiRequests, imagesItems, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { apiRequests, imagesItems, recognize, runToMoviee, useSimulator } from './fixtures';
 
 /** Failure semantics: nothing lost, nothing billed twice (issue 12). */
-let simulator: Simulator;
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 100 });
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => simulator.reset());
+const simulator = useSimulator({ taskDurationMs: 100 });
 
 const each = '={{ $json.imageUrl }}';
 const urls = (count: number, failing: number[] = []) =>

@@ -23,9 +23,20 @@ export interface Simulator {
 	stop(): Promise<void>;
 }
 
-export async function startSimulator(options: IDataObject = {}): Promise<Simulator> {
-	const simulator = createSimulator({ appKey: APP_KEY, appSecret: APP_SECRET, taskDurationMs: 150, ...options });
-	await simulator.start(0, '127.0.0.1');
+/**
+ * The simulator of a test file: started before its tests, stopped after them and, unless
+ * `resetEachTest` is false, reset before each test (then configured with `eachTest`).
+ */
+export function useSimulator(options: IDataObject = {}, { resetEachTest = true, eachTest = {} as IDataObject } = {}): Simulator {
+	const simulator: Simulator & { start(port: number, host: string): Promise<void> } = createSimulator({ appKey: APP_KEY, appSecret: APP_SECRET, taskDurationMs: 150, ...options });
+	beforeAll(async () => await simulator.start(0, '127.0.0.1'));
+	afterAll(async () => await simulator.stop());
+	if (resetEachTest) {
+		beforeEach(() => {
+			simulator.reset();
+			simulator.configure(eachTest);
+		});
+	}
 	return simulator;
 }
 

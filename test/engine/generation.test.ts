@@ -3,7 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { join } from 'path';
 
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
-import { FAST_WAIT, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { FAST_WAIT, runToMoviee, useSimulator } from './fixtures';
 
 const SUBMIT_PREFIX = '/v1/open/capacity/application/';
 const IMAGE = 'https://media.example.com/still.jpg';
@@ -11,15 +11,7 @@ const LAST = 'https://media.example.com/last.png';
 const VIDEO = 'https://media.example.com/clip.mp4';
 const PROMPT = 'A red fox trots through fresh snow at dawn, slow tracking shot';
 
-let simulator: Simulator;
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 100 });
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => {
-	simulator.reset();
-	simulator.configure({ textToVideo1080p: true, scoringResultKey: 'audio_path', redrawResultKey: 'images_path' });
-});
+const simulator = useSimulator({ taskDurationMs: 100 }, { eachTest: { textToVideo1080p: true, scoringResultKey: 'audio_path', redrawResultKey: 'images_path' } });
 
 function submits(capability?: string) {
 	return simulator.requests.filter((r) => r.path.startsWith(SUBMIT_PREFIX) && (!capability || r.path === SUBMIT_PREFIX + capability));

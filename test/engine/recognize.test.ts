@@ -1,24 +1,9 @@
 import { createHmac } from 'crypto';
 
-import {
-	APP_KEY,
-	APP_SECRET,
-	WSID,
-	apiRequests,
-	recognize,
-	runToMoviee,
-	startSimulator,
-	type Simulator,
-} from './fixtures';
+import { APP_KEY, APP_SECRET, WSID, apiRequests, recognize, runToMoviee, useSimulator } from './fixtures';
 
 const IMAGE = 'https://images.example.com/portrait.jpg';
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator();
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => simulator.reset());
+const simulator = useSimulator();
 
 describe('Image Recognition > Recognize', () => {
 	it.each(['0', '1', '2', '3'])('sends control type %s in the documented body', async (controlType) => {

@@ -5,18 +5,12 @@ import { request } from 'undici';
 
 import { START_NODE_TYPE, runWorkflow, startWebhookServer, type WebhookServer } from '../harness';
 import { ledgerOf } from '../../nodes/ToMoviee/waitForCallback/confirmReportedEnds';
-import { NODE_TYPE, apiRequests, imagesItems, recognize, startSimulator, toMovieeHarness, type Simulator } from './fixtures';
+import { NODE_TYPE, apiRequests, imagesItems, recognize, toMovieeHarness, useSimulator } from './fixtures';
 
-let simulator: Simulator;
+const simulator = useSimulator({}, { resetEachTest: false });
 let server: WebhookServer;
-beforeAll(async () => {
-	simulator = await startSimulator();
-	server = await startWebhookServer();
-});
-afterAll(async () => {
-	await server.close();
-	await simulator.stop();
-});
+beforeAll(async () => (server = await startWebhookServer()));
+afterAll(async () => await server.close());
 
 /** Recognize with Wait for Callback over these images; the resume URL points at the webhook server. */
 async function parkRecognize(images: string[]) {

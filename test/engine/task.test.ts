@@ -1,12 +1,6 @@
-import { apiRequests, FAST_WAIT, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { apiRequests, FAST_WAIT, recognize, runToMoviee, useSimulator } from './fixtures';
 
-let simulator: Simulator;
-
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 400 });
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => simulator.reset());
+const simulator = useSimulator({ taskDurationMs: 400 });
 
 async function submitOne(imageUrl = 'https://x.test/a.png'): Promise<string> {
 	const run = await runToMoviee(simulator, { parameters: recognize(imageUrl, { waitForCompletion: false }) });

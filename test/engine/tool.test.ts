@@ -3,13 +3,9 @@ import type { INode } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
-import { NODE_TYPE, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { NODE_TYPE, runToMoviee, useSimulator } from './fixtures';
 
-let simulator: Simulator;
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 100 });
-});
-afterAll(async () => await simulator.stop());
+const simulator = useSimulator({ taskDurationMs: 100 }, { resetEachTest: false });
 
 /** The parameters a user gets when adding the node to an AI Agent, with $fromAI() placeholders. */
 const toolParameters = {

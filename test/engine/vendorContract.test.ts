@@ -1,17 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { apiRequests, FAST_WAIT, recognize, runToMoviee, startSimulator, type Simulator } from './fixtures';
+import { apiRequests, FAST_WAIT, recognize, runToMoviee, useSimulator } from './fixtures';
 
 /** The API as ToMoviee's own pages show it: task codes with data, vendor ids, signed URLs. */
-let simulator: Simulator;
-beforeAll(async () => {
-	simulator = await startSimulator({ taskDurationMs: 120 });
-});
-afterAll(async () => await simulator.stop());
-beforeEach(() => {
-	simulator.reset();
-	simulator.configure({ progressField: 'progress', maskResultKey: 'images_path', requireWsid: false });
-});
+const simulator = useSimulator({ taskDurationMs: 120 }, { eachTest: { progressField: 'progress', maskResultKey: 'images_path', requireWsid: false } });
 
 const getTask = (taskId: string, waitForCompletion = false, options = {}) => ({
 	resource: 'task',
