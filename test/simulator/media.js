@@ -3,13 +3,7 @@
 // MPEG-1 Layer III frames), wav (PCM silence), jpeg (8x8 grey baseline) and png (png.js).
 const { makeMaskPng } = require('./png');
 
-const CONTENT_TYPES = {
-	png: 'image/png',
-	jpg: 'image/jpeg',
-	mp4: 'video/mp4',
-	mp3: 'audio/mpeg',
-	wav: 'audio/wav',
-};
+const CONTENT_TYPES = { png: 'image/png', jpg: 'image/jpeg', mp4: 'video/mp4', mp3: 'audio/mpeg', wav: 'audio/wav' };
 
 function box(type, ...parts) {
 	const body = Buffer.concat(parts);
@@ -82,12 +76,6 @@ function makeJpeg() {
 	]);
 }
 
-const cache = new Map();
-const cached = (key, make) => {
-	if (!cache.has(key)) cache.set(key, make());
-	return cache.get(key);
-};
-
 /** File extension for an output kind under the current options. */
 function extensionFor(kind, options) {
 	if (kind === 'video') return 'mp4';
@@ -96,13 +84,10 @@ function extensionFor(kind, options) {
 	return 'png';
 }
 
-/** The bytes of a result file; `pattern` picks the PNG drawing (a control type "0".."3"). */
-function mediaBytes(ext, pattern) {
-	if (ext === 'mp4') return cached('mp4', makeMp4);
-	if (ext === 'mp3') return cached('mp3', makeMp3);
-	if (ext === 'wav') return cached('wav', makeWav);
-	if (ext === 'jpg') return cached('jpg', makeJpeg);
-	return makeMaskPng(pattern);
-}
+const MAKERS = { mp4: makeMp4, mp3: makeMp3, wav: makeWav, jpg: makeJpeg };
+const made = {};
 
-module.exports = { CONTENT_TYPES, extensionFor, mediaBytes, makeMp4, makeMp3, makeWav, makeJpeg };
+/** The bytes of a result file; `pattern` picks the PNG drawing (a control type "0".."3"). */
+const mediaBytes = (ext, pattern) => (MAKERS[ext] ? (made[ext] ??= MAKERS[ext]()) : makeMaskPng(pattern));
+
+module.exports = { CONTENT_TYPES, extensionFor, mediaBytes };

@@ -35,22 +35,13 @@ function encodeGray(width, height, pixel) {
 	const ihdr = Buffer.alloc(13);
 	ihdr.writeUInt32BE(width, 0);
 	ihdr.writeUInt32BE(height, 4);
-	ihdr[8] = 8; // bit depth
-	ihdr[9] = 0; // colour type: grayscale
-	ihdr[10] = 0; // compression
-	ihdr[11] = 0; // filter
-	ihdr[12] = 0; // no interlace
+	ihdr[8] = 8; // bit depth; colour type 0 (grayscale), compression, filter and interlace 0
 	const raw = Buffer.alloc((width + 1) * height);
 	for (let y = 0; y < height; y++) {
 		raw[y * (width + 1)] = 0; // filter type "none" for each scanline
 		for (let x = 0; x < width; x++) raw[y * (width + 1) + 1 + x] = pixel(x, y) & 0xff;
 	}
-	return Buffer.concat([
-		PNG_SIGNATURE,
-		chunk('IHDR', ihdr),
-		chunk('IDAT', zlib.deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
+	return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 function distToSegment(px, py, ax, ay, bx, by) {
@@ -96,14 +87,9 @@ const cache = new Map();
 /** A PNG mask for control type "0".."3" (anything else falls back to "2"). Cached. */
 function makeMaskPng(controlType, size = 64) {
 	const key = `${controlType}:${size}`;
-	if (!cache.has(key)) {
-		const pattern = PATTERNS[controlType] || PATTERNS[2];
-		cache.set(
-			key,
-			encodeGray(size, size, (x, y) => pattern((x + 0.5) / size, (y + 0.5) / size)),
-		);
-	}
+	const pattern = PATTERNS[controlType] || PATTERNS[2];
+	if (!cache.has(key)) cache.set(key, encodeGray(size, size, (x, y) => pattern((x + 0.5) / size, (y + 0.5) / size)));
 	return cache.get(key);
 }
 
-module.exports = { makeMaskPng, encodeGray, crc32, PNG_SIGNATURE };
+module.exports = { makeMaskPng };
