@@ -36,7 +36,7 @@ const screenshot = (name) => state.editor.screenshot(path.join(screenshotDir, na
 
 /** Fails with what the page reported since the test began (console errors, uncaught exceptions). */
 function expectNoPageErrors() {
-	expect(state.editor.errorsSince(state.errorMark)).toEqual([]);
+	expect(state.editor.errors.slice(state.errorMark)).toEqual([]);
 }
 
 /**
@@ -90,19 +90,15 @@ afterAll(async () => {
 	else console.log(`screenshots in ${screenshotDir}`);
 });
 
+/** A panel's fields and its Options entries in a stable order. */
+const fieldsAndOptions = ({ fields, options }) => ({ fields, options: [...options].sort() });
+
 test("the table of panels is what the node's description shows for each operation", () => {
 	const { ToMoviee } = require(path.join(fx.REPO_ROOT, 'dist/nodes/ToMoviee/ToMoviee.node.js'));
 	const { description } = new ToMoviee();
 	expect(describedOperations(description).sort()).toEqual(Object.keys(PANELS).sort());
-	for (const [key, panel] of Object.entries(PANELS)) {
-		const [resource, operation] = key.split('.');
-		const described = describedPanel(description, resource, operation);
-		expect({ key, fields: described.fields, options: [...described.options].sort() }).toEqual({
-			key,
-			fields: panel.fields,
-			options: [...panel.options].sort(),
-		});
-	}
+	const described = Object.keys(PANELS).map((key) => [key, fieldsAndOptions(describedPanel(description, ...key.split('.')))]);
+	expect(Object.fromEntries(described)).toEqual(Object.fromEntries(Object.entries(PANELS).map(([key, panel]) => [key, fieldsAndOptions(panel)])));
 });
 
 test(
@@ -123,11 +119,7 @@ test(
 		await editor.page.click('[data-test-id="credential-save-button"]');
 		// n8n tests a credential when it is saved; the details of a failure open on "More details"
 		await editor.clickText('[data-test-id="editCredential-modal"] a, [data-test-id="editCredential-modal"] span', 'More details');
-		await editor.page.waitForFunction(
-			(text) => document.querySelector('[data-test-id="node-credentials-config-container"]')?.innerText.includes(text),
-			{},
-			REJECTED,
-		);
+		await editor.waitForContent('[data-test-id="node-credentials-config-container"]', REJECTED);
 
 		await editor.fill('appSecret', APP_SECRET);
 		await editor.page.click('[data-test-id="credential-save-button"]');
@@ -160,9 +152,9 @@ test(
 			const shown = await editor.shownParameters();
 			const options = await editor.optionEntries();
 			const menus = {};
-			for (const name of Object.keys(panel.menus ?? {})) menus[name] = await editor.menuEntries(name);
-			seen[key] = { fields: shown.map((item) => item.label), options: [...options].sort(), menus };
-			for (const label of panel.urlFields) {
+			for (const name of Object.keys(panel.menus)) menus[name] = await editor.menuEntries(name);
+			seen[key] = { ...fieldsAndOptions({ fields: shown.map((item) => item.label), options }), menus };
+			for (const label of panel.fields.filter((field) => field.endsWith(' URL'))) {
 				const field = shown.find((item) => item.label === label);
 				expect({ key, label, hint: field?.text.includes(URL_HINT), placeholder: field?.placeholder }).toEqual({
 					key,
@@ -172,13 +164,31 @@ test(
 				});
 			}
 		}
-		const expected = Object.fromEntries(
-			Object.entries(PANELS).map(([key, panel]) => [key, { fields: panel.fields, options: [...panel.options].sort(), menus: panel.menus ?? {} }]),
-		);
-		expect(seen).toEqual(expected);
+		expect(seen).toEqual(Object.fromEntries(Object.entries(PANELS).map(([key, panel]) => [key, { ...fieldsAndOptions(panel), menus: panel.menus }])));
 		expectNoPageErrors();
 	}),
 );
+
+/**
+ * Turns Download Result Files on, runs the open node from its panel and checks the first output
+ * item: succeeded, a task id of `capability`, the result file (`fileName(taskId)`, `mimeType`)
+ * in the Binary tab. Resolves with the table's headers, first row and the task id.
+ */
+async function runWithDownload(capability, fileName, mimeType, beforeRun = async () => {}) {
+	const { editor } = state;
+	await editor.addOption('Download Result Files');
+	await editor.switchOn('download');
+	await beforeRun();
+	await editor.executeStep(`${capability}-0-`);
+	const { headers, firstRow } = await editor.outputTable();
+	expect(firstRow[headers.indexOf('status')]).toBe('succeeded');
+	const taskId = firstRow[headers.indexOf('taskId')];
+	expect(taskId).toMatch(new RegExp(`^${capability}-0-\\w+$`));
+	const file = await editor.outputBinary();
+	expect(file).toContain(fileName(taskId));
+	expect(file).toContain(mimeType);
+	return { headers, firstRow, taskId };
+}
 
 test(
 	'a one-item Recognize runs from the panel: status, result file and task id first, the mask in the Binary tab',
@@ -187,25 +197,13 @@ test(
 		await editor.choose('resource', 'Image Recognition');
 		await editor.choose('operation', 'Recognize');
 		await editor.fill('imageUrl', IMAGE_URL);
-		await editor.addOption('Download Result Files');
-		await editor.switchOn('download');
-		await screenshot('node-panel.png');
-
-		await editor.executeStep('tm_reference_img2mask-0-');
-		const { headers, firstRow } = await editor.outputTable();
+		const shot = () => screenshot('node-panel.png');
+		const { headers, firstRow, taskId } = await runWithDownload('tm_reference_img2mask', (id) => `${id}-edge.png`, 'image/png', shot);
 		expect(headers.slice(0, 4)).toEqual(['status', 'resultUrls', 'resultUrlsExpireAt', 'taskId']);
-		expect(firstRow[headers.indexOf('status')]).toBe('succeeded');
-		const taskId = firstRow[headers.indexOf('taskId')];
-		expect(taskId).toMatch(/^tm_reference_img2mask-0-\w+$/);
 		expect(firstRow[headers.indexOf('resultUrls')]).toContain(`${state.simUrl}/files/${taskId}/0.png`);
-		const file = await editor.outputBinary();
-		expect(file).toContain(`${taskId}-edge.png`);
-		expect(file).toContain('image/png');
 		await screenshot('output.png');
-
+		await editor.closePanel();
 		// the canvas names the operation and the control type
-		await editor.page.click('[data-test-id="ndv-close-button"]');
-		await editor.page.waitForSelector('[data-test-id="ndv"]', { hidden: true });
 		const subtitles = await editor.page.$$eval('[data-test-id="canvas-node"]', (nodes) => nodes.map((e) => e.innerText));
 		expect(subtitles.some((text) => text.includes('Recognize: edge'))).toBe(true);
 		expectNoPageErrors();
@@ -216,13 +214,10 @@ test(
 	'a one-item Text to Video runs from the panel with a named camera move, the video in the Binary tab',
 	step(async () => {
 		const { editor } = state;
-		await editor.page.evaluate(() => {
-			const node = [...document.querySelectorAll('[data-test-id="canvas-node"]')].find((e) => e.innerText.includes('Recognize: edge'));
-			node.scrollIntoView();
-		});
 		const node = await editor.page.waitForFunction(() =>
 			[...document.querySelectorAll('[data-test-id="canvas-node"]')].find((e) => e.innerText.includes('Recognize: edge')),
 		);
+		await node.evaluate((e) => e.scrollIntoView());
 		await node.asElement().click({ count: 2 });
 		await editor.page.waitForSelector('[data-test-id="ndv"] [data-test-id="node-parameters"]');
 		await editor.choose('resource', 'Video');
@@ -233,21 +228,10 @@ test(
 		expect(moves).toHaveLength(46);
 		expect(moves.filter((entry) => !/^Preset \d+$/.test(entry))).toEqual(NAMED_CAMERA_MOVES);
 		await editor.choose('cameraMove', 'Slow Zoom In (5)');
-		await editor.addOption('Download Result Files');
-		await editor.switchOn('download');
-
-		await editor.executeStep('tm_text2video_b-0-');
-		const { headers, firstRow } = await editor.outputTable();
-		expect(firstRow[headers.indexOf('status')]).toBe('succeeded');
-		const taskId = firstRow[headers.indexOf('taskId')];
-		expect(taskId).toMatch(/^tm_text2video_b-0-\w+$/);
-		const file = await editor.outputBinary();
-		expect(file).toContain(`${taskId}-video.mp4`);
-		expect(file).toContain('video/mp4');
+		await runWithDownload('tm_text2video_b', (id) => `${id}-video.mp4`, 'video/mp4');
 		const submit = state.sim.requests.find((request) => request.path.endsWith('/tm_text2video_b'));
 		expect(submit.body).toMatchObject({ prompt: PROMPT, camera_move_index: 5 });
-		await editor.page.click('[data-test-id="ndv-close-button"]');
-		await editor.page.waitForSelector('[data-test-id="ndv"]', { hidden: true });
+		await editor.closePanel();
 		expectNoPageErrors();
 	}),
 );
@@ -264,12 +248,7 @@ test(
 			action: 'On new ToMoviee event',
 		});
 		// the trigger panel (left) says what to do with the node, in the package's words
-		await editor.page.waitForFunction(
-			(text) => document.querySelector('[data-test-id="ndv"]')?.innerText.includes(text),
-			{},
-			'Waiting for ToMoviee to call back',
-		);
-		const panel = await editor.page.$eval('[data-test-id="ndv"]', (e) => e.innerText);
+		const panel = await editor.waitForContent('[data-test-id="ndv"]', 'Waiting for ToMoviee to call back');
 		expect(panel).toContain('publish it and use the Production URL as the Callback URL option of your ToMoviee nodes');
 		expect(panel).toContain('Copy the Production URL (Webhook URLs above) into the "Callback URL" option of a ToMoviee node');
 		await editor.page.click('[data-test-id="node-parameters"] .webhooks .headline');

@@ -17,8 +17,7 @@ const bool = (v) => {
 	throw new Error(`not a boolean: ${v}`);
 };
 const list = (v) => String(v).split(',').map((s) => s.trim()).filter(Boolean);
-// "300" or "200-800" (a uniform random range per task)
-const duration = (v) => (String(v).includes('-') ? String(v).split('-').map(num) : num(v));
+const duration = (v) => (String(v).includes('-') ? String(v).split('-').map(num) : num(v)); // "300" or "200-800" (a range)
 
 // Flags whose option name is not the flag in camelCase.
 const RENAMED = {
@@ -88,17 +87,10 @@ async function main() {
 	}
 	if (args.help) return console.log(`usage: node test/simulator/cli.js ${Object.keys(FLAGS).map((f) => `[${f} V]`).join(' ')}`);
 	const sim = createSimulator(args.options);
-	const { url } = await sim.start(args.port, args.host);
-	console.log(`ToMoviee simulator listening on ${url}`);
-	let stopping = false;
-	const shutdown = async () => {
-		if (stopping) return;
-		stopping = true;
-		await sim.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', shutdown);
-	process.on('SIGTERM', shutdown);
+	console.log(`ToMoviee simulator listening on ${(await sim.start(args.port, args.host)).url}`);
+	const shutdown = () => sim.stop().then(() => process.exit(0));
+	process.once('SIGINT', shutdown);
+	process.once('SIGTERM', shutdown);
 }
 
 if (require.main === module) {

@@ -21,9 +21,7 @@ function makeMp4() {
 	mvhd.writeUInt32BE(5000, 16); // duration: 5 s
 	mvhd.writeUInt32BE(0x00010000, 20); // rate 1.0
 	mvhd.writeUInt16BE(0x0100, 24); // volume 1.0
-	[0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000].forEach((n, i) =>
-		mvhd.writeUInt32BE(n, 36 + i * 4),
-	); // unity matrix
+	[0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000].forEach((n, i) => mvhd.writeUInt32BE(n, 36 + i * 4)); // unity matrix
 	mvhd.writeUInt32BE(2, 96); // next track id
 	return Buffer.concat([ftyp, box('moov', box('mvhd', mvhd)), box('mdat', Buffer.alloc(64))]);
 }

@@ -2,56 +2,24 @@
 // Defaults and checks for simulator options (createSimulator, configure(), POST /__sim/config).
 // The defaults answer the way ToMoviee's own pages show; LEGACY_OPTIONS restores the earlier forms.
 
+// One line per theme; README.md has a line per option.
 const DEFAULTS = Object.freeze({
-	appKey: 'test-key',
-	appSecret: 'test-secret',
-	wsid: undefined,
-	requireWsid: false,
-	requireStorageInfo: false,
-	taskDurationMs: 300,
-	latencyMs: 0,
-	authFailure: 'http401',
-	errorCodes: 'vendor',
-	taskIdForm: 'vendor',
-	taskFields: 'vendor',
-	progressField: 'progress',
-	successReason: 'success',
-	resultUrlForm: 'signed',
-	resultUrlTtlSeconds: 48 * 3600,
-	maskResultKey: 'images_path',
-	redrawResultKey: 'images_path',
-	scoringResultKey: 'audio_path',
-	imageFormat: 'png',
-	audioFormat: 'mp3',
-	textToVideo1080p: true,
-	hugeResults: false,
-	hugeBytes: 200 * 1024 * 1024,
-	redirectApiTo: undefined,
-	validationStatus: 200,
-	callbackForm: 'bare',
-	callbackRetries: 3,
-	callbackTimeoutMs: 5000,
-	callbackBackoffMs: 200, // pause before try n+1: callbackBackoffMs * 2^(n-1), at most callbackBackoffMaxMs
-	callbackBackoffMaxMs: 3_600_000,
-	maxInFlight: Infinity,
-	retryAfterSeconds: 1,
-	faultRate: 0,
-	faultKinds: ['429', '503', 'drop'],
-	seed: 1,
-	publicUrl: undefined,
-	failImages: [],
+	appKey: 'test-key', appSecret: 'test-secret', wsid: undefined, requireWsid: false, requireStorageInfo: false,
+	taskDurationMs: 300, latencyMs: 0,
+	authFailure: 'http401', errorCodes: 'vendor', taskIdForm: 'vendor', taskFields: 'vendor', progressField: 'progress',
+	successReason: 'success', validationStatus: 200, textToVideo1080p: true, redirectApiTo: undefined,
+	resultUrlForm: 'signed', resultUrlTtlSeconds: 48 * 3600, maskResultKey: 'images_path', redrawResultKey: 'images_path',
+	scoringResultKey: 'audio_path', imageFormat: 'png', audioFormat: 'mp3', publicUrl: undefined,
+	hugeResults: false, hugeBytes: 200 * 1024 * 1024,
+	// the pause before callback try n+1 is callbackBackoffMs * 2^(n-1), at most callbackBackoffMaxMs
+	callbackForm: 'bare', callbackRetries: 3, callbackTimeoutMs: 5000, callbackBackoffMs: 200, callbackBackoffMaxMs: 3_600_000,
+	maxInFlight: Infinity, retryAfterSeconds: 1, faultRate: 0, faultKinds: ['429', '503', 'drop'], failImages: [], seed: 1,
 	recordLimit: 100000,
 });
 
 const LEGACY_OPTIONS = Object.freeze({
-	errorCodes: 'legacy',
-	taskIdForm: 'hex',
-	taskFields: 'minimal',
-	successReason: '',
-	resultUrlForm: 'plain',
-	callbackForm: 'envelope',
-	requireWsid: true,
-	requireStorageInfo: true,
+	errorCodes: 'legacy', taskIdForm: 'hex', taskFields: 'minimal', successReason: '', resultUrlForm: 'plain',
+	callbackForm: 'envelope', requireWsid: true, requireStorageInfo: true,
 });
 
 const PRE_CREATE_FAULTS = ['429', '500', '502', '503', '504', 'drop'];

@@ -1,10 +1,9 @@
 'use strict';
-// The ToMoviee API routes: token, submit (submit.js), query (pub/task), and the authentication
-// they share; result files are in media-routes.js. `routeOf` names the route for stats and faults.
+// The ToMoviee API routes: token, submit (one per capability), query (pub/task), and the
+// authentication they share; result files are in media-routes.js. `routeOf` names the route for stats and faults.
 const { parseJson, sendJson } = require('./http-util');
 const { errorBody } = require('./codes');
 const { capabilityNamed } = require('./capabilities');
-const { submit } = require('./submit');
 const { mask, files } = require('./media-routes');
 
 const SUBMIT_PREFIX = '/v1/open/capacity/application/';
@@ -72,8 +71,48 @@ function query(req, res, ctx, url, raw) {
 	return sendJson(res, 200, task ? task.answer() : errorBody('taskNotFound', 'task not found', o));
 }
 
-const submitRoute = (req, res, ctx, url, raw, fault) =>
-	submit(req, res, { ...ctx, jsonPost }, capabilityNamed(capabilityOf(url.pathname)), raw, fault);
+
+/** The wsid policy for a validated body: a refusal {name, msg} or null. */
+function wsidProblem(body, o) {
+	if (body.wsid === undefined) return o.requireWsid ? { name: 'wsidMissing', msg: 'wsid (user id) is required' } : null;
+	const configured = o.wsid !== undefined && o.wsid !== null && o.wsid !== '';
+	if (configured && Number(o.wsid) !== body.wsid) return { name: 'wsidMismatch', msg: 'wsid does not belong to this app key (user id mismatch)' };
+	return null;
+}
+
+/** Answer a created task's submit, or play the after-create fault. */
+function answerCreated(req, res, ctx, task, fault) {
+	const ok = { code: 0, msg: 'success', data: { task_id: task.task_id } };
+	if (!fault) return sendJson(res, 200, ok);
+	ctx.stats.faults++;
+	if (fault.kind === 'drop-after-create') return void req.socket.destroy();
+	if (fault.kind === '504-after-create') return sendJson(res, 504, { code: 504, msg: 'gateway timeout' });
+	// slow-after-create: the answer comes after the client's request timeout, if anyone still waits.
+	return ctx.sleep(fault.delayMs !== undefined ? Number(fault.delayMs) : 60000).then(() => sendJson(res, 200, ok));
+}
+
+/**
+ * Validate, apply the wsid policy, create the task (ctx.createTask), then answer, or play a fault
+ * that strikes after the task exists (issue 12): `fault` is an after-create fault or undefined.
+ */
+function submit(req, res, ctx, url, raw, fault) {
+	const o = ctx.options();
+	const spec = capabilityNamed(capabilityOf(url.pathname));
+	const body = jsonPost(req, res, o, raw);
+	if (body === undefined) return undefined;
+	const refuse = (status, name, msg) => sendJson(res, status, errorBody(name, msg, o));
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		return refuse(o.validationStatus, 'invalidParameter', 'request body must be a JSON object');
+	}
+	// A missing wsid is reported before other fields, as the seed's "wsid is required" was.
+	const missing = body.wsid === undefined && wsidProblem(body, o);
+	if (missing) return refuse(200, missing.name, missing.msg);
+	const problem = spec.validate(body, o);
+	if (problem) return refuse(o.validationStatus, 'invalidParameter', problem);
+	const refusal = wsidProblem(body, o);
+	if (refusal) return refuse(200, refusal.name, refusal.msg);
+	return answerCreated(req, res, ctx, ctx.createTask(spec, body), fault);
+}
 
 function other(req, res, ctx, url) {
 	const name = capabilityOf(url.pathname);
@@ -81,6 +120,6 @@ function other(req, res, ctx, url) {
 	return sendJson(res, 404, errorBody('unknownCapability', `unknown capability: ${name}`, ctx.options()));
 }
 
-const HANDLERS = { token, submit: submitRoute, query, mask, media: files, other };
+const HANDLERS = { token, submit, query, mask, media: files, other };
 
 module.exports = { HANDLERS, API_ROUTES, routeOf, capabilityOf };

@@ -21,21 +21,13 @@ function createRng(seed) {
 	};
 }
 
+// What each counts: README.md, `sim.stats`.
 const freshStats = () => ({
-	inFlight: 0,
-	maxInFlight: 0, // high-water mark of requests served at once
+	inFlight: 0, maxInFlight: 0,
 	byRoute: { submit: 0, query: 0, token: 0, mask: 0, media: 0, other: 0 },
-	submitsByCapability: Object.create(null), // as they arrive, faulted and refused ones too
-	tasksCreated: 0,
-	createdByInput: Object.create(null), // created tasks per main input (capabilities.js)
-	streamedBytes: 0, // bytes of /files/huge.* the sockets accepted
-	redirected: 0,
-	faults: 0, // injected and random faults played, before or after create
-	rejected: 0, // 429s beyond options.maxInFlight
-	callbacksSent: 0, // tries
-	callbacksFailed: 0, // tries answered non-2xx or failed to connect
-	callbacksDelivered: 0,
-	callbacksGivenUp: 0,
+	submitsByCapability: Object.create(null), tasksCreated: 0, createdByInput: Object.create(null),
+	streamedBytes: 0, redirected: 0, faults: 0, rejected: 0,
+	callbacksSent: 0, callbacksFailed: 0, callbacksDelivered: 0, callbacksGivenUp: 0,
 });
 
 function createSimulator(userOptions = {}) {
@@ -159,31 +151,15 @@ function createSimulator(userOptions = {}) {
 	}
 
 	const sim = {
-		get requests() {
-			return requests;
-		},
-		get callbacks() {
-			return callbacks;
-		},
+		get requests() { return requests; },
+		get callbacks() { return callbacks; },
 		/** Files uploaded to /storage/<name>: name -> {bytes, contentType}. */
-		get storedFiles() {
-			return storage.files;
-		},
-		get tasks() {
-			return tasks;
-		},
-		get stats() {
-			return stats;
-		},
-		get options() {
-			return { ...options };
-		},
-		get url() {
-			return listenUrl;
-		},
-		get pendingFaults() {
-			return faults.pending;
-		},
+		get storedFiles() { return storage.files; },
+		get tasks() { return tasks; },
+		get stats() { return stats; },
+		get options() { return { ...options }; },
+		get url() { return listenUrl; },
+		get pendingFaults() { return faults.pending; },
 
 		start(port = 0, host = '127.0.0.1') {
 			if (server) return Promise.reject(new Error('simulator already started'));
@@ -229,15 +205,11 @@ function createSimulator(userOptions = {}) {
 			return { ...options };
 		},
 
-		injectFaults(list) {
-			faults.inject(list);
-		},
+		injectFaults: (list) => faults.inject(list),
 
 		/** Inputs with more than one created task: [{input, count}] ([] = nothing billed twice). */
 		duplicatedInputs() {
-			return Object.entries(stats.createdByInput)
-				.filter(([, count]) => count > 1)
-				.map(([input, count]) => ({ input, count }));
+			return Object.entries(stats.createdByInput).flatMap(([input, count]) => (count > 1 ? [{ input, count }] : []));
 		},
 
 		/** Forget requests, tasks (and their pending callbacks), callbacks, stats and queued faults. */

@@ -143,18 +143,10 @@ class Task {
 		return { [this.outputs.key]: this.resultUrls(), ...this.extra };
 	}
 
-	get status() {
-		return this.view().status;
-	}
-	get progress() {
-		return this.view()[this.opts().progressField];
-	}
-	get reason() {
-		return this.view().reason;
-	}
-	get result() {
-		return this.view().result;
-	}
+	get status() { return this.view().status; }
+	get progress() { return this.view()[this.opts().progressField]; }
+	get reason() { return this.view().reason; }
+	get result() { return this.view().result; }
 
 	toJSON() {
 		const { capability, wsid, input, body, control_type, init_image, template_info, storage_info, callback, callbackState, createdAt, durationMs, expiresAt } = this;

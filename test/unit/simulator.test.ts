@@ -141,17 +141,16 @@ describe('ToMoviee simulator', () => {
 
 	/** GET `url`, read at least `limit` bytes (or to the end), then hang up. */
 	function readSome(url: string, limit: number) {
-		return new Promise<{ status?: number; headers: http.IncomingHttpHeaders; got: Buffer }>((resolve, reject) => {
+		return new Promise<{ headers: http.IncomingHttpHeaders; got: Buffer }>((resolve, reject) => {
 			const req = http.get(url, (res) => {
 				const chunks: Buffer[] = [];
+				const finish = () => resolve({ headers: res.headers, got: Buffer.concat(chunks) });
 				let n = 0;
-				const finish = () => resolve({ status: res.statusCode, headers: res.headers, got: Buffer.concat(chunks) });
 				res.on('data', (c: Buffer) => {
 					chunks.push(c);
-					if ((n += c.length) >= limit) {
-						req.destroy();
-						finish();
-					}
+					if ((n += c.length) < limit) return;
+					req.destroy();
+					finish();
 				});
 				res.on('end', finish);
 			});

@@ -8,7 +8,9 @@
  */
 const WAIT_MS = 60_000;
 
-const OPEN_MENU_ITEMS = '.el-select__popper[aria-hidden="false"] .el-select-dropdown__item';
+const OPEN_POPPER = '.el-select__popper[aria-hidden="false"]';
+const OPEN_MENU_ITEMS = `${OPEN_POPPER} .el-select-dropdown__item`;
+const OPTION_ITEMS = `${OPEN_POPPER} [data-test-id="collection-parameter-option"]`;
 const param = (name) => `[data-test-id="parameter-input-${name}"]`;
 
 class EditorPage {
@@ -26,11 +28,6 @@ class EditorPage {
 			this.errors.push(`console error: ${message.text()} (${url})`);
 		});
 		page.on('pageerror', (error) => this.errors.push(`uncaught: ${error.message}`));
-	}
-
-	/** Errors the page reported since `mark` (a length of `errors`). */
-	errorsSince(mark) {
-		return this.errors.slice(mark);
 	}
 
 	async signIn({ email, password }) {
@@ -84,8 +81,8 @@ class EditorPage {
 	}
 
 	/** Types into a parameter's text field (replacing what is there) and leaves the field. */
-	async fill(name, value, root = '') {
-		const field = await this.page.waitForSelector(`${root} ${param(name)} input, ${root} ${param(name)} textarea`);
+	async fill(name, value) {
+		const field = await this.page.waitForSelector(`${param(name)} input, ${param(name)} textarea`);
 		await field.click({ clickCount: 3 });
 		await field.evaluate((e) => e.select?.());
 		await this.page.keyboard.press('Backspace');
@@ -117,12 +114,7 @@ class EditorPage {
 		if ((await this.page.$eval(`${param(name)} input`, (e) => e.value)) === label) return;
 		await this.openMenu(`${param(name)} input`, OPEN_MENU_ITEMS);
 		await this.clickText(OPEN_MENU_ITEMS, label);
-		await this.page.waitForFunction(
-			(selector, label) => document.querySelector(selector)?.value === label,
-			{},
-			`${param(name)} input`,
-			label,
-		);
+		await this.page.waitForFunction((selector, label) => document.querySelector(selector)?.value === label, {}, `${param(name)} input`, label);
 	}
 
 	/** The entries a parameter's dropdown offers (it is closed again afterwards). */
@@ -131,32 +123,27 @@ class EditorPage {
 		const entries = await this.page.$$eval(OPEN_MENU_ITEMS, (items) => items.map((e) => e.innerText.split('\n')[0].trim()));
 		// a second click closes it (Escape would close the whole panel)
 		await this.page.click(`${param(name)} input`);
-		await this.page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'));
+		await this.menuClosed();
 		return entries;
 	}
 
 	/** The entries of the Options collection's "Add option" menu (closed again afterwards). */
 	async optionEntries() {
-		const selector = '.el-select__popper[aria-hidden="false"] [data-test-id="collection-parameter-option"]';
-		await this.openMenu('[data-test-id="collection-parameter-add"]', selector);
-		const entries = await this.page.$$eval(selector, (items) => items.map((e) => e.innerText.trim()));
+		await this.openMenu('[data-test-id="collection-parameter-add"]', OPTION_ITEMS);
+		const entries = await this.page.$$eval(OPTION_ITEMS, (items) => items.map((e) => e.innerText.trim()));
 		await this.page.keyboard.press('Escape');
-		await this.page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'));
+		await this.menuClosed();
 		return entries;
 	}
 
+	async menuClosed() {
+		await this.page.waitForFunction((popper) => !document.querySelector(popper), {}, OPEN_POPPER);
+	}
+
 	async addOption(label) {
-		const selector = '.el-select__popper[aria-hidden="false"] [data-test-id="collection-parameter-option"]';
-		await this.openMenu('[data-test-id="collection-parameter-add"]', selector);
-		await this.clickText(selector, label);
-		await this.page.waitForFunction(
-			(label) =>
-				[...document.querySelectorAll('[data-test-id="node-parameters"] [data-test-id="input-label"]')].some(
-					(e) => e.innerText.split('\n')[0].trim() === label,
-				),
-			{},
-			label,
-		);
+		await this.openMenu('[data-test-id="collection-parameter-add"]', OPTION_ITEMS);
+		await this.clickText(OPTION_ITEMS, label);
+		await this.waitForText('[data-test-id="node-parameters"] [data-test-id="input-label"]', label);
 	}
 
 	/** Turns a boolean parameter on. */
@@ -201,17 +188,14 @@ class EditorPage {
 			{ timeout: 120_000 },
 			expected,
 		);
-		if ((await state.jsonValue()) !== 'succeeded') throw new Error(`the run failed; the output panel shows:\n${await this.outputText()}`);
+		if ((await state.jsonValue()) !== 'succeeded') {
+			throw new Error(`the run failed; the output panel shows:\n${await this.page.$eval('[data-test-id="output-panel"]', (e) => e.innerText)}`);
+		}
 	}
 
 	async outputMode(mode) {
 		await this.page.click(`[data-test-id="output-panel"] [data-test-id="radio-button-${mode}"]`);
 	}
-
-	async outputText() {
-		return this.page.$eval('[data-test-id="output-panel"]', (e) => e.innerText);
-	}
-
 	/** The output's Table view: its column headers and the cells of its first row. */
 	async outputTable() {
 		await this.outputMode('table');
@@ -227,6 +211,17 @@ class EditorPage {
 		await this.outputMode('binary');
 		const card = await this.page.waitForSelector('[data-test-id="output-panel"] [data-test-id="ndv-binary-data_0"]');
 		return card.evaluate((e) => e.innerText);
+	}
+
+	async closePanel() {
+		await this.page.click('[data-test-id="ndv-close-button"]');
+		await this.page.waitForSelector('[data-test-id="ndv"]', { hidden: true });
+	}
+
+	/** Waits until the element under `selector` shows `text`; resolves with all its text. */
+	async waitForContent(selector, text) {
+		await this.page.waitForFunction((selector, text) => document.querySelector(selector)?.innerText.includes(text), {}, selector, text);
+		return this.page.$eval(selector, (e) => e.innerText);
 	}
 
 	/** A screenshot without n8n's toasts ("Credential saved"...), which would cover the panel. */
