@@ -28,30 +28,27 @@ const REJECTED = 'ToMoviee rejected the app key/secret';
 
 jest.setTimeout(300_000);
 
-const state = { errorMark: 0 };
+const state = {};
 const screenshotDir = process.env.TOMOVIEE_SCREENSHOTS_DIR
 	? path.resolve(fx.REPO_ROOT, process.env.TOMOVIEE_SCREENSHOTS_DIR)
 	: fs.mkdtempSync(path.join(os.tmpdir(), 'tomoviee-screenshots-'));
 const screenshot = (name) => state.editor.screenshot(path.join(screenshotDir, name));
 
-/** Fails with what the page reported since the test began (console errors, uncaught exceptions). */
-function expectNoPageErrors() {
-	expect(state.editor.errors.slice(state.errorMark)).toEqual([]);
-}
-
 /**
- * A test that goes on from where the one before left the editor: a failure carries the n8n log's
- * tail and a screenshot of the editor (kept in the temporary folder), and the tests after a failed
- * one do not start (their failures would only repeat it).
+ * A test that goes on from where the one before left the editor and ends with no console errors
+ * or uncaught exceptions on the page: a failure carries the n8n log's tail and a screenshot of the
+ * editor (kept in the temporary folder), and the tests after a failed one do not start (their
+ * failures would only repeat it).
  */
 const step = (run) =>
 	n8nLib.withLogTail(
 		() => state.n8n,
 		async () => {
 			if (state.failedStep) throw new Error(`not run: the editor is not where it should be after "${state.failedStep}" failed`);
-			state.errorMark = state.editor.errors.length;
+			const errorMark = state.editor.errors.length;
 			try {
-				await run();
+				await run(state.editor);
+				expect(state.editor.errors.slice(errorMark)).toEqual([]);
 			} catch (error) {
 				state.failedStep = expect.getState().currentTestName;
 				const shot = path.join(os.tmpdir(), `tomoviee-editor-failure-${Date.now()}.png`);
@@ -103,14 +100,8 @@ test("the table of panels is what the node's description shows for each operatio
 
 test(
 	"the ToMoviee node is found by name, and its credential form tests the key pair: the package's message for a wrong one, success for the right one",
-	step(async () => {
-		const { editor } = state;
-		await editor.addNode({
-			opener: '[data-test-id="canvas-handle-plus"]',
-			search: 'ToMoviee',
-			nodeName: 'ToMoviee',
-			action: 'Extract a mask from an image',
-		});
+	step(async (editor) => {
+		await editor.addNode({ opener: '[data-test-id="canvas-handle-plus"]', search: 'ToMoviee', action: 'Extract a mask from an image' });
 		await editor.page.click('[data-test-id="node-credentials-empty-state"]');
 		await editor.page.waitForSelector('[data-test-id="editCredential-modal"]');
 		await editor.fill('appKey', APP_KEY);
@@ -129,22 +120,17 @@ test(
 		await editor.page.waitForSelector('[data-test-id="credentials-config-container-test-success"]', { visible: true });
 		// Retry is the form's Test button; while the test runs it shows a spinner instead of its name
 		await editor.clickText('[data-test-id="node-credentials-config-container"] button', 'Retry');
-		await editor.page.waitForFunction(() => {
-			const banner = document.querySelector('[data-test-id="credentials-config-container-test-success"]');
-			return banner?.offsetWidth > 0 && [...banner.querySelectorAll('button')].some((button) => button.innerText.trim() === 'Retry');
-		});
+		await editor.waitForText('[data-test-id="credentials-config-container-test-success"] button', 'Retry');
 		expect(await editor.page.$eval('[data-test-id="node-credentials-config-container"]', (e) => e.innerText)).not.toContain(REJECTED);
 		await screenshot('credential.png');
 		await editor.page.click('[data-test-id="editCredential-modal"] .el-dialog__headerbtn');
 		await editor.page.waitForSelector('[data-test-id="editCredential-modal"]', { hidden: true });
-		expectNoPageErrors();
 	}),
 );
 
 test(
 	'every resource and operation shows its own parameters with their labels and hints, and its own Options',
-	step(async () => {
-		const { editor } = state;
+	step(async (editor) => {
 		const seen = {};
 		for (const [key, panel] of Object.entries(PANELS)) {
 			await editor.choose('resource', panel.resource);
@@ -165,7 +151,6 @@ test(
 			}
 		}
 		expect(seen).toEqual(Object.fromEntries(Object.entries(PANELS).map(([key, panel]) => [key, { ...fieldsAndOptions(panel), menus: panel.menus }])));
-		expectNoPageErrors();
 	}),
 );
 
@@ -192,8 +177,7 @@ async function runWithDownload(capability, fileName, mimeType, beforeRun = async
 
 test(
 	'a one-item Recognize runs from the panel: status, result file and task id first, the mask in the Binary tab',
-	step(async () => {
-		const { editor } = state;
+	step(async (editor) => {
 		await editor.choose('resource', 'Image Recognition');
 		await editor.choose('operation', 'Recognize');
 		await editor.fill('imageUrl', IMAGE_URL);
@@ -206,14 +190,12 @@ test(
 		// the canvas names the operation and the control type
 		const subtitles = await editor.page.$$eval('[data-test-id="canvas-node"]', (nodes) => nodes.map((e) => e.innerText));
 		expect(subtitles.some((text) => text.includes('Recognize: edge'))).toBe(true);
-		expectNoPageErrors();
 	}),
 );
 
 test(
 	'a one-item Text to Video runs from the panel with a named camera move, the video in the Binary tab',
-	step(async () => {
-		const { editor } = state;
+	step(async (editor) => {
 		const node = await editor.page.waitForFunction(() =>
 			[...document.querySelectorAll('[data-test-id="canvas-node"]')].find((e) => e.innerText.includes('Recognize: edge')),
 		);
@@ -232,21 +214,14 @@ test(
 		const submit = state.sim.requests.find((request) => request.path.endsWith('/tm_text2video_b'));
 		expect(submit.body).toMatchObject({ prompt: PROMPT, camera_move_index: 5 });
 		await editor.closePanel();
-		expectNoPageErrors();
 	}),
 );
 
 test(
 	'the ToMoviee Trigger shows its Production URL and how to use it',
-	step(async () => {
-		const { editor } = state;
-		await editor.addNode({
-			opener: '[data-test-id="node-creator-plus-button"]',
-			search: 'ToMoviee',
-			nodeName: 'ToMoviee',
-			category: 'Triggers (1)',
-			action: 'On new ToMoviee event',
-		});
+	step(async (editor) => {
+		const opener = '[data-test-id="node-creator-plus-button"]';
+		await editor.addNode({ opener, search: 'ToMoviee', category: 'Triggers (1)', action: 'On new ToMoviee event' });
 		// the trigger panel (left) says what to do with the node, in the package's words
 		const panel = await editor.waitForContent('[data-test-id="ndv"]', 'Waiting for ToMoviee to call back');
 		expect(panel).toContain('publish it and use the Production URL as the Callback URL option of your ToMoviee nodes');
@@ -259,6 +234,5 @@ test(
 		});
 		expect(await url.jsonValue()).toMatch(new RegExp(`^${state.n8n.baseUrl}/webhook/[0-9a-f-]{36}/callback$`));
 		await screenshot('trigger.png');
-		expectNoPageErrors();
 	}),
 );

@@ -1,14 +1,13 @@
 'use strict';
-// Callback delivery: POST the finished task to the submit's callback URL (as given, query kept)
-// in the configured body form, retrying non-2xx answers and connection errors with a doubling
-// backoff (callbackBackoffMs, capped at callbackBackoffMaxMs).
+// Callback delivery: POST the finished task to the submit's callback URL (as given, query kept) in the configured body form,
+// retrying non-2xx answers and connection errors with a doubling backoff (callbackBackoffMs, capped at callbackBackoffMaxMs).
 const http = require('http');
 const https = require('https');
 const { sleep } = require('./http-util');
 
 /**
- * The callback body for a finished task at time `at`: `bare` is the task object (what the only
- * depiction shows), `envelope` the query answer `{code, msg, data}`, `camel` camelCase keys.
+ * The callback body for a finished task at time `at`: `bare` is the task object (what the only depiction shows), `envelope` the
+ * query answer `{code, msg, data}`, `camel` camelCase keys.
  */
 function callbackBody(task, form, at) {
 	if (form === 'envelope') return task.answer(at);
@@ -25,10 +24,8 @@ function postJson(url, body, timeoutMs, inFlight) {
 		const payload = Buffer.from(JSON.stringify(body));
 		const u = new URL(url);
 		const headers = { 'Content-Type': 'application/json', 'Content-Length': payload.length, 'User-Agent': 'tomoviee-simulator' };
-		let settled = false;
+		// Only the first settlement counts (a Promise ignores later ones).
 		const done = (r) => {
-			if (settled) return;
-			settled = true;
 			inFlight.delete(req);
 			resolve(r);
 		};

@@ -35,13 +35,7 @@ const commonRules = (requireStorageInfo = false) => ({
 	params: optional(rule((v) => typeof v === 'string', 'a string')),
 });
 
-function firstProblem(body, rules) {
-	for (const [field, check] of Object.entries(rules)) {
-		const problem = check(body[field], field, body);
-		if (problem) return problem;
-	}
-	return null;
-}
+const firstProblem = (body, rules) => Object.entries(rules).map(([field, check]) => check(body[field], field, body)).find(Boolean) || null;
 
 const CONTROL_TYPES = ['0', '1', '2', '3'];
 const TEMPLATE_ID = 'tm_reference_img2mask_template_spatial';
@@ -157,27 +151,20 @@ const soundtrack = capability({
 	input: (body) => body.file_link,
 	outputs(body, options) {
 		// `video_path` / `audio_path` in the prompt or file_link overrides scoringResultKey.
-		const hint = [body.prompt, body.file_link].filter((s) => typeof s === 'string').join(' ').toLowerCase();
+		const hint = this.hintText(body).toLowerCase();
 		const key = hint.includes('video_path') ? 'video_path' : hint.includes('audio_path') ? 'audio_path' : options.scoringResultKey;
 		return { key, kind: key === 'video_path' ? 'video' : 'audio', count: 1 };
 	},
 });
 
 const image = required(httpUrl);
-const ALL = [
-	recognition,
+const videos = [
 	video('tm_text2video_b', {}, RATIOS),
 	video('tm_img2video_b', { image }, [...RATIOS, 'original']),
 	video('tm_tail2video_b', { image, image_tail: image }, [...RATIOS, 'original']),
-	referenceToImage,
-	redraw,
-	music,
-	soundEffect,
-	soundtrack,
 ];
+const ALL = [recognition, ...videos, referenceToImage, redraw, music, soundEffect, soundtrack];
 const CAPABILITIES = new Map(ALL.map((c) => [c.name, c]));
 
 /** The spec for a capability name, or undefined. */
-const capabilityNamed = (name) => CAPABILITIES.get(name);
-
-module.exports = { capabilityNamed };
+module.exports = { capabilityNamed: (name) => CAPABILITIES.get(name) };

@@ -1,7 +1,7 @@
 'use strict';
-// Business codes. ToMoviee's task-query page says only that non-zero codes have six digits and
-// start with 68 (680001: insufficient balance); the other numbers are this simulator's choice.
-// `errorCodes: 'legacy'` gives the pre-vendor codes, where a failed task was answered with code 0.
+// Business codes. ToMoviee's task-query page says only that non-zero codes have six digits and start with 68 (680001:
+// insufficient balance); the other numbers are this simulator's choice. `errorCodes: 'legacy'` gives the pre-vendor codes,
+// where a failed task was answered with code 0.
 
 // name: [vendor, legacy]
 const CODES = {

@@ -1,6 +1,6 @@
 'use strict';
-// /__sim/* routes: let other processes (e2e, demo, bench) inspect and steer a running simulator.
-// No auth and never recorded in sim.requests, so they do not disturb what tests assert on.
+// /__sim/* routes: let other processes (e2e, demo, bench) inspect and steer a running simulator. No auth and never recorded in
+// sim.requests, so they do not disturb what tests assert on.
 const { parseJson, sendJson } = require('./http-util');
 
 const GETS = {

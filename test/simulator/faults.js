@@ -1,7 +1,7 @@
 'use strict';
-// Transient faults: a queue of one-shot faults (injectFaults) consumed in order, plus random
-// faults at `faultRate` on submit/query. Pre-create kinds (429, 5xx, drop) answer before any
-// task exists; after-create kinds (submit only) strike once the task was created and billed.
+// Transient faults: a queue of one-shot faults (injectFaults) consumed in order, plus random faults at `faultRate` on
+// submit/query. Pre-create kinds (429, 5xx, drop) answer before any task exists; after-create kinds (submit only) strike once
+// the task was created and billed.
 const { AFTER_CREATE_FAULTS, FAULT_KINDS } = require('./options');
 const { sendJson } = require('./http-util');
 

@@ -28,6 +28,7 @@ function parseJson(raw) {
 	}
 }
 
+/** Sends a whole answer (no body for HEAD), unless the response is already gone. */
 function send(res, status, body, headers = {}) {
 	if (res.headersSent || res.destroyed || res.writableEnded) return;
 	const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body));

@@ -1,7 +1,6 @@
 'use strict';
-// Result downloads: /files/<task_id>/<n>.<ext> (signed links; an Expires in the past -> 403),
-// the legacy /masks/<task_id>.png, and test routes /files/huge.<ext>, /files/wrongtype.<ext>,
-// /files/expired.<ext>, /masks/expired.png.
+// Result downloads: /files/<task_id>/<n>.<ext> (signed links; an Expires in the past -> 403), the legacy /masks/<task_id>.png,
+// and test routes /files/huge.<ext>, /files/wrongtype.<ext>, /files/expired.<ext>, /masks/expired.png.
 const { send, sendJson } = require('./http-util');
 const { CONTENT_TYPES, mediaBytes } = require('./media');
 const { STATUS } = require('./tasks');
@@ -21,8 +20,11 @@ const WRONG_TYPE_HTML = '<!doctype html><html><body><h1>Welcome</h1><p>Not a med
 const expired = (res) => send(res, 403, EXPIRED_XML, { 'Content-Type': 'application/xml' });
 const notFound = (res) => send(res, 404, 'Not Found', { 'Content-Type': 'text/plain' });
 const wrongType = (res) => send(res, 200, WRONG_TYPE_HTML, { 'Content-Type': 'text/html; charset=utf-8' });
-const serveFile = (res, ext, pattern) =>
-	send(res, 200, mediaBytes(ext, pattern), { 'Content-Type': CONTENT_TYPES[ext], 'Cache-Control': 'private, max-age=3600' });
+function serveTaskFile(res, task, ext) {
+	if (!task) return notFound(res);
+	if (task.hints.wrongtype) return wrongType(res);
+	return send(res, 200, mediaBytes(ext, task.pattern), { 'Content-Type': CONTENT_TYPES[ext], 'Cache-Control': 'private, max-age=3600' });
+}
 
 /** True when the query carries an `Expires` (epoch seconds) that has passed. */
 function hasExpired(searchParams) {
@@ -31,11 +33,7 @@ function hasExpired(searchParams) {
 	return raw !== null && raw !== '' && (!Number.isFinite(at) || at * 1000 < Date.now());
 }
 
-function readOnly(req, res) {
-	if (req.method === 'GET' || req.method === 'HEAD') return true;
-	sendJson(res, 405, { code: 405, msg: 'method not allowed' });
-	return false;
-}
+const readOnly = (req, res) => ['GET', 'HEAD'].includes(req.method) || void sendJson(res, 405, { code: 405, msg: 'method not allowed' });
 
 /** A task's file, or null when the task has none at index n with that extension. */
 function taskFile(ctx, id, n, ext) {
@@ -45,9 +43,9 @@ function taskFile(ctx, id, n, ext) {
 }
 
 /**
- * `total` bytes starting with `head` (a real file header, so type sniffing passes), in 64 KB chunks
- * without Content-Length, one chunk at a time so a slow or vanished reader stops it.
- * onBytes(n) counts each chunk once the socket (the kernel, not a user-space buffer) took it.
+ * `total` bytes starting with `head` (a real file header, so type sniffing passes), in 64 KB chunks without Content-Length, one
+ * chunk at a time so a slow or vanished reader stops it. onBytes(n) counts each chunk once the socket (the kernel, not a
+ * user-space buffer) took it.
  */
 function streamBytes(req, res, { total, head, contentType, onBytes }) {
 	res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
@@ -78,9 +76,7 @@ function mask(req, res, ctx, url) {
 	if (!readOnly(req, res)) return undefined;
 	const m = MASK_RE.exec(url.pathname);
 	if (m && m[1] === 'expired') return expired(res);
-	const task = m && taskFile(ctx, m[1], 0, 'png');
-	if (!task) return notFound(res);
-	return task.hints.wrongtype ? wrongType(res) : serveFile(res, 'png', task.pattern);
+	return serveTaskFile(res, m && taskFile(ctx, m[1], 0, 'png'), 'png');
 }
 
 function files(req, res, ctx, url) {
@@ -95,15 +91,11 @@ function files(req, res, ctx, url) {
 		const asked = url.searchParams.has('bytes') ? Number(url.searchParams.get('bytes')) : NaN;
 		const total = asked >= 0 ? Math.min(Math.floor(asked), MAX_HUGE) : ctx.options().hugeBytes;
 		const epoch = ctx.epoch(); // a stream begun before reset() does not count after it
-		const onBytes = (n) => {
-			if (ctx.epoch() === epoch) ctx.stats.streamedBytes += n;
-		};
+		const onBytes = (n) => (ctx.stats.streamedBytes += ctx.epoch() === epoch ? n : 0);
 		return streamBytes(req, res, { total, head: mediaBytes(ext, '2'), contentType: CONTENT_TYPES[ext], onBytes });
 	}
 	const m = FILE_RE.exec(url.pathname);
-	const task = m && taskFile(ctx, m[1], Number(m[2]), m[3]);
-	if (!task) return notFound(res);
-	return task.hints.wrongtype ? wrongType(res) : serveFile(res, m[3], task.pattern);
+	return serveTaskFile(res, m && taskFile(ctx, m[1], Number(m[2]), m[3]), m && m[3]);
 }
 
 module.exports = { mask, files };

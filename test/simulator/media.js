@@ -1,6 +1,6 @@
 'use strict';
-// Small, valid media files served as task results: mp4 (ftyp + moov/mvhd + mdat), mp3 (silent
-// MPEG-1 Layer III frames), wav (PCM silence), jpeg (8x8 grey baseline) and png (png.js).
+// Small, valid media files served as task results: mp4 (ftyp + moov/mvhd + mdat), mp3 (silent MPEG-1 Layer III frames), wav
+// (PCM silence), jpeg (8x8 grey baseline) and png (png.js).
 const { makeMaskPng } = require('./png');
 
 const CONTENT_TYPES = { png: 'image/png', jpg: 'image/jpeg', mp4: 'video/mp4', mp3: 'audio/mpeg', wav: 'audio/wav' };

@@ -1,6 +1,6 @@
 'use strict';
-// Defaults and checks for simulator options (createSimulator, configure(), POST /__sim/config).
-// The defaults answer the way ToMoviee's own pages show; LEGACY_OPTIONS restores the earlier forms.
+// Defaults and checks for simulator options (createSimulator, configure(), POST /__sim/config). The defaults answer the way
+// ToMoviee's own pages show; LEGACY_OPTIONS restores the earlier forms.
 
 // One line per theme; README.md has a line per option.
 const DEFAULTS = Object.freeze({
@@ -26,27 +26,19 @@ const PRE_CREATE_FAULTS = ['429', '500', '502', '503', '504', 'drop'];
 const AFTER_CREATE_FAULTS = ['drop-after-create', '504-after-create', 'slow-after-create'];
 const FAULT_KINDS = [...PRE_CREATE_FAULTS, ...AFTER_CREATE_FAULTS];
 
+// The values each option with a choice takes (the first is the default).
 const CHOICES = {
-	authFailure: ['http401', 'code'],
-	errorCodes: ['vendor', 'legacy'],
-	taskIdForm: ['vendor', 'hex'],
-	taskFields: ['vendor', 'minimal'],
-	progressField: ['progress', 'process'],
-	resultUrlForm: ['signed', 'plain'],
-	maskResultKey: ['images_path', 'mask_path'],
-	redrawResultKey: ['images_path', 'image_path'],
-	scoringResultKey: ['audio_path', 'video_path'],
-	imageFormat: ['png', 'jpeg'],
-	audioFormat: ['mp3', 'wav'],
-	callbackForm: ['bare', 'envelope', 'camel'],
-	validationStatus: [200, 400],
+	authFailure: ['http401', 'code'], errorCodes: ['vendor', 'legacy'], taskIdForm: ['vendor', 'hex'], taskFields: ['vendor', 'minimal'],
+	progressField: ['progress', 'process'], resultUrlForm: ['signed', 'plain'], maskResultKey: ['images_path', 'mask_path'],
+	redrawResultKey: ['images_path', 'image_path'], scoringResultKey: ['audio_path', 'video_path'], imageFormat: ['png', 'jpeg'],
+	audioFormat: ['mp3', 'wav'], callbackForm: ['bare', 'envelope', 'camel'], validationStatus: [200, 400],
 };
 const BOOLEANS = ['requireWsid', 'requireStorageInfo', 'textToVideo1080p', 'hugeResults'];
 const NON_NEGATIVE = ['callbackBackoffMs', 'callbackBackoffMaxMs', 'hugeBytes'];
 
-function check(ok, message) {
+const check = (ok, message) => {
 	if (!ok) throw new Error(message);
-}
+};
 
 /** Merge `partial` over `base`, coercing JSON-friendly values; throws on a bad option. */
 function mergeOptions(base, partial) {

@@ -1,6 +1,6 @@
 'use strict';
-// Minimal PNG writer (8-bit grayscale) so mask URLs return real, decodable images
-// without any image library. One pattern per control type, so tests can tell them apart.
+// Minimal PNG writer (8-bit grayscale) so mask URLs return real, decodable images without any image library. One pattern per
+// control type, so tests can tell them apart.
 const zlib = require('zlib');
 
 function chunk(type, data) {

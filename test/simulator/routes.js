@@ -1,6 +1,6 @@
 'use strict';
-// The ToMoviee API routes: token, submit (one per capability), query (pub/task), and the
-// authentication they share; result files are in media-routes.js. `routeOf` names the route for stats and faults.
+// The ToMoviee API routes: token, submit (one per capability), query (pub/task), and the authentication they share; result
+// files are in media-routes.js. `routeOf` names the route for stats and faults.
 const { parseJson, sendJson } = require('./http-util');
 const { errorBody } = require('./codes');
 const { capabilityNamed } = require('./capabilities');
@@ -92,8 +92,8 @@ function answerCreated(req, res, ctx, task, fault) {
 }
 
 /**
- * Validate, apply the wsid policy, create the task (ctx.createTask), then answer, or play a fault
- * that strikes after the task exists (issue 12): `fault` is an after-create fault or undefined.
+ * Validate, apply the wsid policy, create the task (ctx.createTask), then answer, or play a fault that strikes after the task
+ * exists (issue 12): `fault` is an after-create fault or undefined.
  */
 function submit(req, res, ctx, url, raw, fault) {
 	const o = ctx.options();

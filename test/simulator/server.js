@@ -34,11 +34,11 @@ function createSimulator(userOptions = {}) {
 	let options = mergeOptions(DEFAULTS, userOptions);
 	let rng = createRng(options.seed);
 	const faults = createFaults();
-	const requests = [];
-	const callbacks = [];
-	const tasks = new Map();
 	const storage = createStorage();
 	const stats = freshStats();
+	const tasks = new Map();
+	const requests = [];
+	const callbacks = [];
 	const sockets = new Set();
 	const timers = new Set(); // callback schedules and backoffs (cancelled by reset and stop)
 	const latencyTimers = new Set(); // per-request delays (cancelled by stop only)
@@ -51,14 +51,9 @@ function createSimulator(userOptions = {}) {
 		if (!task.callback || !task.outcome) return; // "never" tasks have nothing to report
 		if (task.callbackLost) return void (task.callbackState = 'lost');
 		const myEpoch = epoch;
-		const delivery = {
-			options: () => options,
-			stats,
-			timers,
-			requests: outgoing,
-			record: (attempt) => callbacks.push(attempt),
-			isCancelled: (t) => epoch !== myEpoch || tasks.get(t.task_id) !== t,
-		};
+		const record = (attempt) => callbacks.push(attempt);
+		const isCancelled = (t) => epoch !== myEpoch || tasks.get(t.task_id) !== t;
+		const delivery = { options: () => options, stats, timers, requests: outgoing, record, isCancelled };
 		const t = setTimeout(() => {
 			timers.delete(t);
 			deliverCallback(task, delivery).catch(() => {});

@@ -1,7 +1,7 @@
 'use strict';
-// A stand-in for the user's own file storage (not ToMoviee): `PUT /storage/<name>` stores the
-// body as a presigned S3/GCS/Azure upload URL would, `GET /storage/<name>` serves it publicly.
-// The file-to-URL example uploads a file an item holds here, then hands ToMoviee the public URL.
+// A stand-in for the user's own file storage (not ToMoviee): `PUT /storage/<name>` stores the body as a presigned S3/GCS/Azure
+// upload URL would, `GET /storage/<name>` serves it publicly. The file-to-URL example uploads a file an item holds here, then
+// hands ToMoviee the public URL.
 const { readBody, send } = require('./http-util');
 
 const NAME_RE = /^\/storage\/([A-Za-z0-9._-]{1,200})$/;

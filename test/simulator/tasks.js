@@ -1,15 +1,15 @@
 'use strict';
-// Task lifecycle. A task's status is derived from its timestamps whenever it is read, so
-// thousands of tasks cost no timers: queued for the first 10% of its duration, processing
-// until the duration has passed, then its final outcome (chosen at submit from hints in its inputs).
+// Task lifecycle. A task's status is derived from its timestamps whenever it is read, so thousands of tasks cost no timers:
+// queued for the first 10% of its duration, processing until the duration has passed, then its final outcome (chosen at submit
+// from hints in its inputs).
 const crypto = require('crypto');
 const { codeFor } = require('./codes');
 const { extensionFor } = require('./media');
 
 const STATUS = { QUEUED: 1, PROCESSING: 2, SUCCEEDED: 3, FAILED: 4, CANCELLED: 5, TIMED_OUT: 6 };
 
-// Outcome hints (case-insensitive substrings of the capability's inputs); first match wins.
-// `reason: null` means the capability's own failure text.
+// Outcome hints (case-insensitive substrings of the capability's inputs); first match wins. `reason: null` means the
+// capability's own failure text.
 const FAILED = { status: STATUS.FAILED, reason: null, code: 'taskFailed' };
 const HINTS = [
 	['never', null], // stays processing forever

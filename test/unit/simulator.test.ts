@@ -1,7 +1,6 @@
 /**
- * The ToMoviee gateway simulator (test/simulator) over real HTTP: what the node, the engine and
- * e2e tests, the demo and the bench rely on (auth, validation, the task lifecycle, faults and
- * rate limits, callbacks, result files, storage, control routes, the CLI).
+ * The ToMoviee gateway simulator (test/simulator) over real HTTP: what the node, the other test layers, the demo and the
+ * bench rely on (auth, validation, the task lifecycle, faults and rate limits, callbacks, files, control routes, the CLI).
  */
 import { spawn } from 'child_process';
 import http from 'http';
@@ -227,19 +226,16 @@ describe('ToMoviee simulator', () => {
 			expect(data).not.toHaveProperty('progress');
 		});
 
-		it('restores the pre-vendor forms with LEGACY_OPTIONS', async () => {
-			sim.configure({ ...LEGACY_OPTIONS });
+		it('restores the pre-vendor forms with LEGACY_OPTIONS; serves masks under /masks/ with maskResultKey "mask_path"', async () => {
+			sim.configure({ ...LEGACY_OPTIONS, maskResultKey: 'mask_path' });
 			expect((await post(SUBMIT, recognition('http://img.test/a.jpg'))).json).toEqual({ code: 40001, msg: 'wsid (user id) is required' });
 			expect((await post(SUBMIT, recognition('http://img.test/a.jpg', { wsid: 5 }))).json).toEqual({ code: 40001, msg: 'storage_info is required' });
 			const id = (await post(SUBMIT, seedBody('http://img.test/a.jpg?duration=0'))).json.data.task_id;
-			expect((await query(id)).data).toEqual({
-				task_id: id,
-				status: 3,
-				progress: 100,
-				reason: '',
-				result: JSON.stringify({ images_path: [`${base}/masks/${id}.png`], control_type: '0' }),
-				params: '',
-			});
+			const maskUrl = `${base}/masks/${id}.png`;
+			expect((await query(id)).data).toEqual({ task_id: id, status: 3, progress: 100, reason: '', result: JSON.stringify({ mask_path: [maskUrl], control_type: '0' }), params: '' });
+			const mask = await download(maskUrl);
+			expect(mask.type).toBe('image/png');
+			expectMedia('png', mask.bytes);
 			const failed = await waitFinal((await post(SUBMIT, seedBody('http://img.test/fail.jpg?duration=0'))).json.data.task_id);
 			expect(failed).toMatchObject({ code: 0, msg: 'success', data: { status: 4 } });
 			expect((await post(QUERY, { task_id: 'tm_x' })).json).toEqual({ code: 40401, msg: 'task not found' });
@@ -247,7 +243,7 @@ describe('ToMoviee simulator', () => {
 	});
 
 	describe('result files', () => {
-		it('are a JSON string of signed links that expire 48 h after creation; the query string is ignored', async () => {
+		it('are a JSON string of signed links that expire 48 h after creation (the query string is ignored), a mask per control type', async () => {
 			const id = await submit('http://img.test/a.jpg?duration=0', {}, '1');
 			const result = await resultOf(id);
 			expect(result).toEqual({ images_path: [expect.any(String)], control_type: '1' });
@@ -260,6 +256,8 @@ describe('ToMoviee simulator', () => {
 			expect(signed).toMatchObject({ status: 200, type: 'image/png' });
 			expectMedia('png', signed.bytes);
 			expect((await download(link.origin + link.pathname)).bytes.equals(signed.bytes)).toBe(true);
+			const edge = await download((await resultOf(await submit('http://img.test/b.jpg?duration=0', {}, '0'))).images_path[0]);
+			expect(edge.bytes.equals(signed.bytes)).toBe(false); // a different drawing per control type
 		});
 
 		it('answers 403 "Request has expired" past Expires, 404 for unknown files', async () => {
@@ -270,18 +268,6 @@ describe('ToMoviee simulator', () => {
 			expect((await fetch(`${base}/files/expired.mp4`)).status).toBe(403);
 			expect((await fetch(`${base}/files/nothing-0-1/0.png`)).status).toBe(404);
 			expect((await fetch(`${base}/masks/tm_nothing.png`)).status).toBe(404);
-		});
-
-		it('gives mask_path and the unsigned /masks/ URL when asked, a different mask per control type', async () => {
-			sim.configure({ maskResultKey: 'mask_path', resultUrlForm: 'plain' });
-			const id = await submit('http://img.test/a.jpg?duration=0', {}, '3');
-			const result = await resultOf(id);
-			expect(result).toEqual({ mask_path: [`${base}/masks/${id}.png`], control_type: '3' });
-			const depth = await download(result.mask_path[0]);
-			expect(depth.type).toBe('image/png');
-			expectMedia('png', depth.bytes);
-			const edge = await download((await resultOf(await submit('http://img.test/b.jpg?duration=0', {}, '0'))).mask_path[0]);
-			expect(edge.bytes.equals(depth.bytes)).toBe(false);
 		});
 
 		it.each(RESULTS)('%s: runs the task and serves %s files of the right type', async (cap, key, count, ext, type) => {
@@ -384,24 +370,21 @@ describe('ToMoviee simulator', () => {
 			expect(sim.callbacks).toEqual([expect.objectContaining({ url: callback, status: 200, error: null, task_id: id, attempt: 1 })]);
 		});
 
-		it('sends a failed task bare by default, with its 68xxxx code in the envelope', async () => {
+		it('sends a failed task with its 68xxxx code in the envelope', async () => {
 			const rx = await receiver();
-			await submit('http://img.test/insufficient.jpg?duration=0', { callback: `${rx.url}/a` });
-			await until(() => rx.received.length === 1);
-			expect(rx.received[0].body).toMatchObject({ status: 4, reason: 'insufficient balance', result: '' });
-			expect(rx.received[0].body.code).toBeUndefined();
 			sim.configure({ callbackForm: 'envelope' });
 			await submit('http://img.test/insufficient.jpg?duration=0', { callback: `${rx.url}/b` });
-			await until(() => rx.received.length === 2);
-			expect(rx.received[1].body).toMatchObject({ code: 680001, msg: 'insufficient balance', data: { status: 4 } });
+			await until(() => rx.received.length === 1);
+			expect(rx.received[0].body).toMatchObject({ code: 680001, msg: 'insufficient balance', data: { status: 4 } });
 		});
 
-		it('retries non-2xx answers with backoff, gives up after callbackRetries, and loses "nocallback" ones', async () => {
+		it('sends a failed task bare, retries non-2xx answers, gives up after callbackRetries, loses "nocallback" ones', async () => {
 			const rx = await receiver([500, 503, 500, 500]);
 			sim.configure({ callbackBackoffMs: 10 });
 			const id = await submit('http://img.test/fail.jpg?duration=10', { callback: `${rx.url}/cb` });
 			await until(() => sim.tasks.get(id)?.callbackState === 'failed');
-			expect(rx.received.map((r) => r.body.task_id)).toEqual([id, id, id]);
+			expect(rx.received.map((r) => r.body)).toEqual(Array(3).fill({ ...sim.tasks.get(id).view(), wait_time: expect.any(Number) }));
+			expect(rx.received[0].body).toMatchObject({ status: 4, reason: 'image could not be recognized', result: '' });
 			expect(sim.callbacks.map((c: Json) => c.status)).toEqual([500, 503, 500]);
 			const second = await submit('http://img.test/fail.jpg?duration=10', { callback: `${rx.url}/cb` });
 			await until(() => sim.tasks.get(second)?.callbackState === 'delivered');
@@ -431,12 +414,10 @@ describe('ToMoviee simulator', () => {
 			['tm_tail2video_b', 'image_tail', { image_tail: undefined }],
 			['tm_reference_img2img', 'control_type', { control_type: 1 }],
 			['tm_reference_img2img', 'control_intensity', { control_intensity: 1.5 }],
-			['tm_reference_img2img', 'width', { width: 511 }],
 			['tm_reference_img2img', 'batch_size', { batch_size: 5 }],
 			['tm_reference_img2img', 'init_image', { control_type: '2' }],
 			['tm_redrawing', 'mask_url', { mask_url: 'mask.png' }],
 			['tm_text2music', 'duration', { duration: 95 }],
-			['tm_text2music', 'qty', { qty: undefined }],
 			['tm_text2music', 'disable_translate', { disable_translate: 'yes' }],
 			['tm_text2sfx', 'duration', { duration: 4 }],
 			['tm_video_scoring', 'prompt', { prompt: '' }],
@@ -497,18 +478,12 @@ describe('ToMoviee simulator', () => {
 			expect((await post(SUBMIT, { prompt: 'x'.repeat(1024 * 1024) })).status).toBe(413);
 		});
 
-		it('answers wrong credentials with HTTP 401 by default, and records the attempt', async () => {
-			const r = await post(SUBMIT, recognition('http://img.test/a.jpg'), WRONG_SECRET);
-			expect([r.status, r.json]).toEqual([401, { code: 401, msg: 'invalid app key or secret' }]);
-			expect(sim.tasks.size).toBe(0);
-			expect(sim.requests[0]).toMatchObject({ method: 'POST', path: SUBMIT, headers: { 'x-app-key': 'test-key' } });
-		});
-
 		it.each([
-			['vendor', { code: 680008, msg: 'app key or secret is invalid (authorization failed)', data: null }],
-			['legacy', { code: 40101, msg: 'invalid app key or secret' }],
-		])('answers HTTP 200 with an auth code on every API route with authFailure "code" (%s codes)', async (errorCodes, expected) => {
-			sim.configure({ authFailure: 'code', errorCodes });
+			['http401', 'vendor', 401, { code: 401, msg: 'invalid app key or secret' }],
+			['code', 'vendor', 200, { code: 680008, msg: 'app key or secret is invalid (authorization failed)', data: null }],
+			['code', 'legacy', 200, { code: 40101, msg: 'invalid app key or secret' }],
+		])('answers wrong credentials on every API route per authFailure %s (%s codes)', async (authFailure, errorCodes, status, expected) => {
+			sim.configure({ authFailure, errorCodes });
 			const { 'X-App-Key': _omit, ...noKey } = AUTH;
 			void _omit;
 			for (const [p, body, headers] of [
@@ -517,9 +492,10 @@ describe('ToMoviee simulator', () => {
 				[SUBMIT, recognition('http://img.test/a.jpg'), WRONG_SECRET],
 				[`${APP}tm_text2sfx`, BODIES.tm_text2sfx, WRONG_SECRET],
 			] as Array<[string, Json, Record<string, string>]>) {
-				expect(await post(p, body, headers)).toMatchObject({ status: 200, json: expected });
+				expect(await post(p, body, headers)).toMatchObject({ status, json: expected });
 			}
 			expect(sim.tasks.size).toBe(0);
+			expect(sim.requests[2]).toMatchObject({ method: 'POST', path: SUBMIT, headers: { 'x-app-key': 'test-key' } }); // refused ones are recorded too
 		});
 
 		it('keeps the token endpoint, and records URLs so a test sees which request carried the secret', async () => {
@@ -646,16 +622,8 @@ describe('ToMoviee simulator', () => {
 			});
 			expect(line).toMatch(/^ToMoviee simulator listening on http:\/\/127\.0\.0\.1:\d+$/);
 			const config = await (await fetch(`${line.split(' ').pop()}/__sim/config`)).json();
-			expect(config).toMatchObject({
-				appKey: 'k2',
-				taskDurationMs: [100, 200],
-				progressField: 'process',
-				taskIdForm: 'hex',
-				errorCodes: 'legacy',
-				maxInFlight: 3,
-				faultKinds: ['429', 'drop'],
-				hugeResults: true,
-			});
+			const expected = { appKey: 'k2', taskDurationMs: [100, 200], progressField: 'process', maxInFlight: 3, faultKinds: ['429', 'drop'], hugeResults: true };
+			expect(config).toMatchObject({ ...expected, taskIdForm: 'hex', errorCodes: 'legacy' }); // --legacy under the flags given
 			const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 			child.kill('SIGTERM');
 			expect(await exited).toBe(0);

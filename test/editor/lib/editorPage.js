@@ -67,10 +67,10 @@ class EditorPage {
 
 	/**
 	 * Opens the node creator (`opener`: the + after the last node, or the canvas's + button),
-	 * searches `search`, opens the node `nodeName` and picks `action`; optionally under a
-	 * category first (e.g. "Triggers (1)"). Resolves once the node's panel is open.
+	 * searches `search`, opens the node `nodeName` (the search by default) and picks `action`;
+	 * optionally under a category first (e.g. "Triggers (1)"). Resolves once the node's panel is open.
 	 */
-	async addNode({ opener, search, nodeName, category, action }) {
+	async addNode({ opener, search, nodeName = search, category, action }) {
 		await this.page.click(opener);
 		await this.page.waitForSelector('[data-test-id="node-creator-search-bar"]');
 		await this.page.type('[data-test-id="node-creator-search-bar"]', search);
@@ -146,7 +146,6 @@ class EditorPage {
 		await this.waitForText('[data-test-id="node-parameters"] [data-test-id="input-label"]', label);
 	}
 
-	/** Turns a boolean parameter on. */
 	async switchOn(name) {
 		const toggle = await this.page.waitForSelector(`${param(name)} .el-switch`);
 		if (!(await toggle.evaluate((e) => e.classList.contains('is-checked')))) await toggle.click();
