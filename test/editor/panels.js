@@ -22,6 +22,8 @@ const SUBMIT_OPTIONS = [
 	'Sign Callback URL',
 	'Timeout (Seconds)',
 ];
+/** The Options of Task > Get are those minus what only a submit has. */
+const SUBMIT_ONLY = ['Callback URL', 'Pass-Through Data', 'Retry Ambiguous Submits', 'Sign Callback URL'];
 const GENERATION_OPTIONS = [...SUBMIT_OPTIONS, 'Additional Body Fields (JSON)'];
 const VIDEO_OPTIONS = [...GENERATION_OPTIONS, 'Aspect Ratio', 'Camera Move', 'Duration', 'Resolution'];
 const WAIT = ['Wait for Completion', 'Wait Method', 'Options'];
@@ -60,16 +62,7 @@ const PANELS = {
 	'audio.textToSoundEffect': panel('Audio', 'Text to Sound Effect', ['Prompt', 'Duration (Seconds)', ...WAIT], [...GENERATION_OPTIONS, 'Count']),
 	'audio.videoSoundtrack': panel('Audio', 'Video Soundtrack', ['Prompt', 'Video URL', ...WAIT], GENERATION_OPTIONS),
 	// Wait for Completion is off by default, so Wait Method stays hidden
-	'task.get': panel('Task', 'Get', ['Task ID', 'Wait for Completion', 'Options'], [
-		'Download Result Files',
-		'Max Concurrency',
-		'Max Download Size (MB)',
-		'Max Tries',
-		'Poll Interval (Seconds)',
-		'Put Output File in Field',
-		'Request Timeout (Seconds)',
-		'Timeout (Seconds)',
-	]),
+	'task.get': panel('Task', 'Get', ['Task ID', 'Wait for Completion', 'Options'], SUBMIT_OPTIONS.filter((option) => !SUBMIT_ONLY.includes(option))),
 };
 
 /** Camera Move's entries that carry ToMoviee's names (the other presets are listed by number). */

@@ -21,12 +21,8 @@ const duration = (v) => (String(v).includes('-') ? String(v).split('-').map(num)
 
 // Flags whose option name is not the flag in camelCase.
 const RENAMED = {
-	'--duration': 'taskDurationMs',
-	'--latency': 'latencyMs',
-	'--result-url-ttl': 'resultUrlTtlSeconds',
-	'--callback-backoff': 'callbackBackoffMs',
-	'--callback-backoff-max': 'callbackBackoffMaxMs',
-	'--retry-after': 'retryAfterSeconds',
+	'--duration': 'taskDurationMs', '--latency': 'latencyMs', '--result-url-ttl': 'resultUrlTtlSeconds', '--retry-after': 'retryAfterSeconds',
+	'--callback-backoff': 'callbackBackoffMs', '--callback-backoff-max': 'callbackBackoffMaxMs',
 };
 const FLAG_NAMES =
 	'--port --host --app-key --app-secret --wsid --require-wsid --require-storage-info --legacy --error-codes --task-id-form ' +

@@ -61,17 +61,12 @@ function makeJpeg() {
 	};
 	const oneCodeTable = (tableClass) =>
 		seg(0xc4, Buffer.concat([Buffer.from([tableClass << 4]), Buffer.from([1, ...new Array(15).fill(0)]), Buffer.from([0])]));
-	return Buffer.concat([
-		Buffer.from([0xff, 0xd8]),
-		seg(0xe0, Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0])),
-		seg(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])),
-		seg(0xc0, Buffer.from([8, 0, 8, 0, 8, 1, 1, 0x11, 0])),
-		oneCodeTable(0),
-		oneCodeTable(1),
-		seg(0xda, Buffer.from([1, 1, 0, 0, 63, 0])),
-		Buffer.from([0x3f]), // DC "no change" + AC end-of-block, padded with 1-bits
-		Buffer.from([0xff, 0xd9]),
-	]);
+	const jfif = seg(0xe0, Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]));
+	const quantTable = seg(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)]));
+	const frame = seg(0xc0, Buffer.from([8, 0, 8, 0, 8, 1, 1, 0x11, 0]));
+	const scan = seg(0xda, Buffer.from([1, 1, 0, 0, 63, 0]));
+	const data = Buffer.from([0x3f]); // DC "no change" + AC end-of-block, padded with 1-bits
+	return Buffer.concat([Buffer.from([0xff, 0xd8]), jfif, quantTable, frame, oneCodeTable(0), oneCodeTable(1), scan, data, Buffer.from([0xff, 0xd9])]);
 }
 
 /** File extension for an output kind under the current options. */

@@ -102,10 +102,8 @@ function createSimulator(userOptions = {}) {
 		if (url.pathname.startsWith('/storage/')) return storage.handle(req, res, url);
 		const route = routeOf(url.pathname);
 		stats.byRoute[route]++;
-		if (route === 'submit') {
-			const name = capabilityOf(url.pathname);
-			stats.submitsByCapability[name] = (stats.submitsByCapability[name] || 0) + 1;
-		}
+		const capability = route === 'submit' && capabilityOf(url.pathname);
+		if (capability) stats.submitsByCapability[capability] = (stats.submitsByCapability[capability] || 0) + 1;
 		// Decided at arrival, before the body is read: that is when a loaded gateway sheds requests.
 		const rejected = stats.inFlight >= options.maxInFlight;
 		if (!rejected) {

@@ -36,27 +36,19 @@ const recognition = (initImage: string, extra: Json = {}, controlType = '0'): Js
 const seedBody = (initImage: string, extra: Json = {}) =>
 	recognition(initImage, { wsid: 578691780, storage_info: { input: { is_url: true } }, ...extra });
 
-// A valid body per generation capability, and what its result holds.
-const BODIES: Record<string, Json> = {
-	tm_text2video_b: { prompt: 'a cat dancing', resolution: '720p', duration: 5, aspect_ratio: '16:9', camera_move_index: 5 },
-	tm_img2video_b: { prompt: 'waves roll', image: 'http://img.test/sea.jpg', aspect_ratio: 'original' },
-	tm_tail2video_b: { prompt: 'morph', image: 'http://img.test/a.jpg', image_tail: 'http://img.test/b.jpg' },
-	tm_reference_img2img: { prompt: 'a knight', reference_image: 'http://img.test/ref.png', control_type: '1', control_intensity: 0.5, width: 1024, height: 768, batch_size: 2 },
-	tm_redrawing: { prompt: 'red hair', init_image: 'http://img.test/p.png', mask_url: 'http://img.test/m.png' },
-	tm_text2music: { prompt: 'calm piano', duration: 30, qty: 3, disable_translate: true },
-	tm_text2sfx: { prompt: 'rain on a roof', duration: 10 },
-	tm_video_scoring: { prompt: 'upbeat', file_link: 'http://img.test/clip.mp4' },
-};
-const RESULTS: Array<[string, string, number, string, string]> = [
-	['tm_text2video_b', 'video_path', 1, 'mp4', 'video/mp4'],
-	['tm_img2video_b', 'video_path', 1, 'mp4', 'video/mp4'],
-	['tm_tail2video_b', 'video_path', 1, 'mp4', 'video/mp4'],
-	['tm_reference_img2img', 'images_path', 2, 'png', 'image/png'],
-	['tm_redrawing', 'images_path', 1, 'png', 'image/png'],
-	['tm_text2music', 'audio_path', 3, 'mp3', 'audio/mpeg'],
-	['tm_text2sfx', 'audio_path', 1, 'mp3', 'audio/mpeg'],
-	['tm_video_scoring', 'audio_path', 1, 'mp3', 'audio/mpeg'],
+// A valid body per generation capability, and its result: key, file count, extension.
+const GENERATION: Array<[string, Json, string, number, string]> = [
+	['tm_text2video_b', { prompt: 'a cat dancing', resolution: '720p', duration: 5, aspect_ratio: '16:9', camera_move_index: 5 }, 'video_path', 1, 'mp4'],
+	['tm_img2video_b', { prompt: 'waves roll', image: 'http://img.test/sea.jpg', aspect_ratio: 'original' }, 'video_path', 1, 'mp4'],
+	['tm_tail2video_b', { prompt: 'morph', image: 'http://img.test/a.jpg', image_tail: 'http://img.test/b.jpg' }, 'video_path', 1, 'mp4'],
+	['tm_reference_img2img', { prompt: 'a knight', reference_image: 'http://img.test/ref.png', control_type: '1', control_intensity: 0.5, width: 1024, height: 768, batch_size: 2 }, 'images_path', 2, 'png'],
+	['tm_redrawing', { prompt: 'red hair', init_image: 'http://img.test/p.png', mask_url: 'http://img.test/m.png' }, 'images_path', 1, 'png'],
+	['tm_text2music', { prompt: 'calm piano', duration: 30, qty: 3, disable_translate: true }, 'audio_path', 3, 'mp3'],
+	['tm_text2sfx', { prompt: 'rain on a roof', duration: 10 }, 'audio_path', 1, 'mp3'],
+	['tm_video_scoring', { prompt: 'upbeat', file_link: 'http://img.test/clip.mp4' }, 'audio_path', 1, 'mp3'],
 ];
+const BODIES = Object.fromEntries(GENERATION.map(([cap, body]) => [cap, body]));
+const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', mp4: 'video/mp4', mp3: 'audio/mpeg', wav: 'audio/wav' };
 
 /** Each media type starts (and JPEG ends) with its signature. */
 function expectMedia(ext: string, bytes: Buffer) {
@@ -206,24 +198,20 @@ describe('ToMoviee simulator', () => {
 			expect(Object.keys(answer.data).sort()).toEqual(TASK_FIELDS);
 		});
 
-		it('fails images named in failImages, keeps "never" tasks processing, reads duration=<ms> in a prompt', async () => {
-			sim.configure({ failImages: ['blurry'] });
-			expect(await waitFinal(await submit('http://img.test/blurry.png?duration=0'))).toMatchObject({ code: 680003, data: { status: 4 } });
+		it('takes failImages, "never", duration=<ms>, progressField and taskIdForm; answers an unknown id with 680002', async () => {
+			sim.configure({ failImages: ['blurry'], progressField: 'process', taskIdForm: 'hex' });
+			const failed = await submit('http://img.test/blurry.png?duration=0');
+			expect(failed).toMatch(/^tm_[0-9a-f]{24}$/);
+			expect(await waitFinal(failed)).toMatchObject({ code: 680003, data: { status: 4, process: 0 } });
+			const done = await waitFinal(await submit('http://img.test/a.jpg?duration=0'));
+			expect(done.data.process).toBe(100);
+			expect(done.data).not.toHaveProperty('progress');
 			const never = await create('tm_text2sfx', { ...BODIES.tm_text2sfx, prompt: 'never ends duration=20' });
 			expect(sim.tasks.get(never).durationMs).toBe(20);
 			await sleep(60);
 			expect((await query(never)).data).toMatchObject({ status: 2, result: '' });
-		});
-
-		it('answers an unknown task id with HTTP 200, 680002 and data null; names progress "process" when asked', async () => {
 			const r = await post(QUERY, { task_id: 'tm_reference_img2mask-0-202508010929ffffffffff' });
 			expect([r.status, r.json]).toEqual([200, { code: 680002, msg: 'task not found', data: null }]);
-			sim.configure({ progressField: 'process', taskIdForm: 'hex' });
-			const id = await submit('http://img.test/a.jpg?duration=0');
-			expect(id).toMatch(/^tm_[0-9a-f]{24}$/);
-			const { data } = await waitFinal(id);
-			expect(data.process).toBe(100);
-			expect(data).not.toHaveProperty('progress');
 		});
 
 		it('restores the pre-vendor forms with LEGACY_OPTIONS; serves masks under /masks/ with maskResultKey "mask_path"', async () => {
@@ -270,31 +258,31 @@ describe('ToMoviee simulator', () => {
 			expect((await fetch(`${base}/masks/tm_nothing.png`)).status).toBe(404);
 		});
 
-		it.each(RESULTS)('%s: runs the task and serves %s files of the right type', async (cap, key, count, ext, type) => {
-			const id = await create(cap, { ...BODIES[cap], prompt: `${BODIES[cap].prompt} duration=0` });
+		it.each(GENERATION)('%s: runs the task and serves its files of the right type', async (cap, body, key, count, ext) => {
+			const id = await create(cap, { ...body, prompt: `${body.prompt} duration=0` });
 			expect(id.startsWith(`${cap}-0-`)).toBe(true);
 			const result = await resultOf(id);
 			expect(result[key]).toHaveLength(count);
 			for (const [n, url] of (result[key] as string[]).entries()) {
 				expect(new URL(url).pathname).toBe(`/files/${id}/${n}.${ext}`);
 				const file = await download(url);
-				expect(file).toMatchObject({ status: 200, type });
+				expect(file).toMatchObject({ status: 200, type: TYPES[ext] });
 				expectMedia(ext, file.bytes);
 			}
-			if (ext === 'mp4') expect(result).toMatchObject({ model_version: expect.any(String), translate_prompt: `${BODIES[cap].prompt} duration=0` });
+			if (ext === 'mp4') expect(result).toMatchObject({ model_version: expect.any(String), translate_prompt: `${body.prompt} duration=0` });
 			if (cap === 'tm_reference_img2img') expect(result.control_type).toBe('1');
 		});
 
 		it('lets options or a hint choose the result keys and formats', async () => {
 			expect(Object.keys(await resultOf(await create('tm_video_scoring', { ...BODIES.tm_video_scoring, prompt: 'video_path duration=0' })))).toEqual(['video_path']);
 			sim.configure({ scoringResultKey: 'video_path', audioFormat: 'wav', imageFormat: 'jpeg', redrawResultKey: 'image_path' });
-			for (const [cap, key, ext, type] of [
-				['tm_video_scoring', 'video_path', 'mp4', 'video/mp4'],
-				['tm_text2sfx', 'audio_path', 'wav', 'audio/wav'],
-				['tm_redrawing', 'image_path', 'jpg', 'image/jpeg'],
+			for (const [cap, key, ext] of [
+				['tm_video_scoring', 'video_path', 'mp4'],
+				['tm_text2sfx', 'audio_path', 'wav'],
+				['tm_redrawing', 'image_path', 'jpg'],
 			]) {
 				const file = await download((await resultOf(await create(cap, { ...BODIES[cap], prompt: 'x duration=0' })))[key][0]);
-				expect(file.type).toBe(type);
+				expect(file.type).toBe(TYPES[ext]);
 				expectMedia(ext, file.bytes);
 			}
 		});

@@ -187,17 +187,13 @@ class EditorPage {
 			{ timeout: 120_000 },
 			expected,
 		);
-		if ((await state.jsonValue()) !== 'succeeded') {
-			throw new Error(`the run failed; the output panel shows:\n${await this.page.$eval('[data-test-id="output-panel"]', (e) => e.innerText)}`);
-		}
+		const shown = await this.page.$eval('[data-test-id="output-panel"]', (e) => e.innerText);
+		if ((await state.jsonValue()) !== 'succeeded') throw new Error(`the run failed; the output panel shows:\n${shown}`);
 	}
 
-	async outputMode(mode) {
-		await this.page.click(`[data-test-id="output-panel"] [data-test-id="radio-button-${mode}"]`);
-	}
 	/** The output's Table view: its column headers and the cells of its first row. */
 	async outputTable() {
-		await this.outputMode('table');
+		await this.page.click('[data-test-id="output-panel"] [data-test-id="radio-button-table"]');
 		await this.page.waitForSelector('[data-test-id="output-panel"] table td');
 		return this.page.$eval('[data-test-id="output-panel"] table', (table) => ({
 			headers: [...table.querySelectorAll('th')].map((e) => e.innerText.trim()).filter(Boolean),
@@ -207,7 +203,7 @@ class EditorPage {
 
 	/** The output's Binary view: the text of its first file card. */
 	async outputBinary() {
-		await this.outputMode('binary');
+		await this.page.click('[data-test-id="output-panel"] [data-test-id="radio-button-binary"]');
 		const card = await this.page.waitForSelector('[data-test-id="output-panel"] [data-test-id="ndv-binary-data_0"]');
 		return card.evaluate((e) => e.innerText);
 	}
