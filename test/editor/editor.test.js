@@ -35,10 +35,9 @@ const screenshotDir = process.env.TOMOVIEE_SCREENSHOTS_DIR
 const screenshot = (name) => state.editor.screenshot(path.join(screenshotDir, name));
 
 /**
- * A test that goes on from where the one before left the editor and ends with no console errors
- * or uncaught exceptions on the page: a failure carries the n8n log's tail and a screenshot of the
- * editor (kept in the temporary folder), and the tests after a failed one do not start (their
- * failures would only repeat it).
+ * A test that goes on from where the one before left the editor and ends with no console errors or uncaught exceptions on the
+ * page: a failure carries the n8n log's tail and a screenshot of the editor (kept in the temporary folder), and the tests after
+ * a failed one do not start (their failures would only repeat it).
  */
 const step = (run) =>
 	n8nLib.withLogTail(
@@ -66,12 +65,8 @@ beforeAll(async () => {
 	state.n8n = await n8nLib.startN8n({ packageDir: state.pkg.dir, env: { NODE_ENV: 'production' } });
 	const client = await n8nLib.setupOwner(state.n8n.baseUrl);
 	// The one thing a user finds already there: a workflow with a manual trigger to build on.
-	const workflow = await client.rest('POST', '/workflows', {
-		name: 'ToMoviee in the editor',
-		nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	});
+	const start = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = await client.rest('POST', '/workflows', { name: 'ToMoviee in the editor', nodes: [start], connections: {}, settings: { executionOrder: 'v1' } });
 	state.browser = await launchBrowser();
 	state.editor = new EditorPage(await state.browser.browser.newPage(), state.n8n.baseUrl);
 	await state.editor.signIn(n8nLib.DEFAULT_OWNER);
@@ -155,9 +150,9 @@ test(
 );
 
 /**
- * Turns Download Result Files on, runs the open node from its panel and checks the first output
- * item: succeeded, a task id of `capability`, the result file (`fileName(taskId)`, `mimeType`)
- * in the Binary tab. Resolves with the table's headers, first row and the task id.
+ * Turns Download Result Files on, runs the open node from its panel and checks the first output item: succeeded, a task id of
+ * `capability`, the result file (`fileName(taskId)`, `mimeType`) in the Binary tab. Resolves with the table's headers, first
+ * row and the task id.
  */
 async function runWithDownload(capability, fileName, mimeType, beforeRun = async () => {}) {
 	const { editor } = state;

@@ -1,10 +1,9 @@
 'use strict';
 /**
- * What the ToMoviee node's panel shows for every resource and operation, as a user reads it: the
- * parameters in their order (Credential aside) and the entries of the Options collection. Written
- * out by hand on purpose: the editor stage compares the panel with it, and a check compares it
- * with the node's description, so a displayOptions mistake (a field shown in the wrong operation,
- * a required one hidden) fails one or the other.
+ * What the ToMoviee node's panel shows for every resource and operation, as a user reads it: the parameters in their order
+ * (Credential aside) and the entries of the Options collection. Written out by hand on purpose: the editor stage compares the
+ * panel with it, and a check compares it with the node's description, so a displayOptions mistake (a field shown in the wrong
+ * operation, a required one hidden) fails one or the other.
  */
 
 /** The Options every operation that submits a task offers. */
@@ -24,6 +23,7 @@ const SUBMIT_OPTIONS = [
 ];
 /** The Options of Task > Get are those minus what only a submit has. */
 const SUBMIT_ONLY = ['Callback URL', 'Pass-Through Data', 'Retry Ambiguous Submits', 'Sign Callback URL'];
+const RECOGNITION_OPTIONS = [...SUBMIT_OPTIONS, 'Storage Info (JSON)', 'Workspace User ID'];
 const GENERATION_OPTIONS = [...SUBMIT_OPTIONS, 'Additional Body Fields (JSON)'];
 const VIDEO_OPTIONS = [...GENERATION_OPTIONS, 'Aspect Ratio', 'Camera Move', 'Duration', 'Resolution'];
 const WAIT = ['Wait for Completion', 'Wait Method', 'Options'];
@@ -35,18 +35,12 @@ const CONTROL_TYPES = { controlType: ['Edge', 'Pose', 'Subject', 'Depth'] };
 const URL_HINT = 'ToMoviee downloads it: a public http(s) link';
 
 /**
- * resource.operation -> the Resource and Operation menu labels, the parameters shown with the
- * defaults, the Options entries, and the entries of dropdowns that must read the same everywhere.
+ * resource.operation -> the Resource and Operation menu labels, the parameters shown with the defaults, the Options entries,
+ * and the entries of dropdowns that must read the same everywhere.
  */
 const panel = (resource, operation, fields, options, menus = {}) => ({ resource, operation, fields, options, menus });
 const PANELS = {
-	'imageRecognition.recognize': panel(
-		'Image Recognition',
-		'Recognize',
-		['Image URL', 'Control Type', ...WAIT],
-		[...SUBMIT_OPTIONS, 'Storage Info (JSON)', 'Workspace User ID'],
-		CONTROL_TYPES,
-	),
+	'imageRecognition.recognize': panel('Image Recognition', 'Recognize', ['Image URL', 'Control Type', ...WAIT], RECOGNITION_OPTIONS, CONTROL_TYPES),
 	'video.textToVideo': panel('Video', 'Text to Video', ['Prompt', ...WAIT], VIDEO_OPTIONS),
 	'video.imageToVideo': panel('Video', 'Image to Video', ['Prompt', 'Image URL', ...WAIT], VIDEO_OPTIONS),
 	'video.framesToVideo': panel('Video', 'First and Last Frame to Video', ['Prompt', 'First Frame URL', 'Last Frame URL', ...WAIT], VIDEO_OPTIONS),

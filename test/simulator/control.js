@@ -29,11 +29,11 @@ function handleControl(req, res, sim, url, raw) {
 		return sendJson(res, 404, { code: 404, msg: `unknown control route ${req.method} ${url.pathname}` });
 	}
 	let arg = url;
-	if (req.method === 'POST' && name !== 'reset' && raw.trim() !== '') {
-		const parsed = parseJson(raw);
+	if (req.method === 'POST') {
+		const parsed = name === 'reset' || raw.trim() === '' ? { ok: true, value: undefined } : parseJson(raw);
 		if (!parsed.ok) return sendJson(res, 400, { code: 400, msg: 'body is not valid JSON' });
 		arg = parsed.value;
-	} else if (req.method === 'POST') arg = undefined;
+	}
 	try {
 		return sendJson(res, 200, table[name](sim, arg));
 	} catch (e) {

@@ -107,7 +107,7 @@ class Task {
 			const ok = status === STATUS.SUCCEEDED;
 			reason = ok ? o.successReason : this.outcome.reason;
 			progress = ok ? 100 : 0;
-			if (ok) result = JSON.stringify(this.resultObject());
+			if (ok) result = JSON.stringify({ [this.outputs.key]: this.resultUrls(), ...this.extra });
 			waitTime = Math.ceil(d / 1000);
 		} else if (elapsed < d * 0.1) {
 			status = STATUS.QUEUED;
@@ -137,10 +137,6 @@ class Task {
 			else if (this.urlForm === 'plain' && kind === 'mask') path = `/masks/${this.task_id}.png`;
 			return this.base() + (this.urlForm === 'signed' ? sign(path, this.expiresAt) : path);
 		});
-	}
-
-	resultObject() {
-		return { [this.outputs.key]: this.resultUrls(), ...this.extra };
 	}
 
 	get status() { return this.view().status; }

@@ -1,8 +1,8 @@
 'use strict';
 /**
- * Debian's Chromium, driven by puppeteer-core (no browser download). test/tools/ensure-chromium.sh
- * installs it when missing and prints its path. The flags are the ones that work on these
- * machines: no sandbox (root, containers), no GPU, no background traffic to Google's services.
+ * Debian's Chromium, driven by puppeteer-core (no browser download). test/tools/ensure-chromium.sh installs it when missing and
+ * prints its path. The flags are the ones that work on these machines: no sandbox (root, containers), no GPU, no background
+ * traffic to Google's services.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');

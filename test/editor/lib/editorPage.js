@@ -1,10 +1,9 @@
 'use strict';
 /**
- * n8n 2.41.1's editor as a user drives it, through the data-test-id attributes n8n's own
- * end-to-end tests use: sign in, open a workflow, add nodes from the node creator, fill and
- * choose parameters, run a node and read its output, fill the credential form.
- * Dropdown entries are clicked through the DOM (not at screen coordinates): Element Plus animates
- * its menus, and a click at a moving item's old place lands on its neighbour.
+ * n8n 2.41.1's editor as a user drives it, through the data-test-id attributes n8n's own end-to-end tests use: sign in, open a
+ * workflow, add nodes from the node creator, fill and choose parameters, run a node and read its output, fill the credential
+ * form. Dropdown entries are clicked through the DOM (not at screen coordinates): Element Plus animates its menus, and a click
+ * at a moving item's old place lands on its neighbour.
  */
 const WAIT_MS = 60_000;
 
@@ -47,14 +46,8 @@ class EditorPage {
 	/** The first visible element under `selector` whose first line of text is `text`. */
 	async waitForText(selector, text) {
 		try {
-			const handle = await this.page.waitForFunction(
-				(selector, text) =>
-					[...document.querySelectorAll(selector)].find((e) => e.offsetWidth > 0 && e.innerText.split('\n')[0].trim() === text),
-				{},
-				selector,
-				text,
-			);
-			return handle.asElement();
+			const reads = (selector, text) => [...document.querySelectorAll(selector)].find((e) => e.offsetWidth > 0 && e.innerText.split('\n')[0].trim() === text);
+			return (await this.page.waitForFunction(reads, {}, selector, text)).asElement();
 		} catch (error) {
 			throw new Error(`nothing visible reads "${text}" (${selector}): ${error.message}`);
 		}
@@ -66,9 +59,9 @@ class EditorPage {
 	}
 
 	/**
-	 * Opens the node creator (`opener`: the + after the last node, or the canvas's + button),
-	 * searches `search`, opens the node `nodeName` (the search by default) and picks `action`;
-	 * optionally under a category first (e.g. "Triggers (1)"). Resolves once the node's panel is open.
+	 * Opens the node creator (`opener`: the + after the last node, or the canvas's + button), searches `search`, opens the node
+	 * `nodeName` (the search by default) and picks `action`; optionally under a category first (e.g. "Triggers (1)"). Resolves
+	 * once the node's panel is open.
 	 */
 	async addNode({ opener, search, nodeName = search, category, action }) {
 		await this.page.click(opener);
@@ -94,8 +87,8 @@ class EditorPage {
 	}
 
 	/**
-	 * Opens a dropdown by clicking `selector`. A click that only takes the focus from another
-	 * dropdown opens nothing, so it clicks again until a menu is open.
+	 * Opens a dropdown by clicking `selector`. A click that only takes the focus from another dropdown opens nothing, so it
+	 * clicks again until a menu is open.
 	 */
 	async openMenu(selector, items) {
 		for (let attempt = 1; ; attempt++) {
@@ -153,8 +146,8 @@ class EditorPage {
 	}
 
 	/**
-	 * The panel's top-level parameters as shown: label, hint and placeholder of each, Resource
-	 * and Operation left out (nested ones, e.g. added options, belong to their collection).
+	 * The panel's top-level parameters as shown: label, hint and placeholder of each, Resource and Operation left out (nested
+	 * ones, e.g. added options, belong to their collection).
 	 */
 	async shownParameters() {
 		return this.page.$$eval('[data-test-id="node-parameters"] [data-test-id="parameter-item"]', (items) =>
@@ -171,22 +164,19 @@ class EditorPage {
 	}
 
 	/**
-	 * Runs the open node ("Execute step") and waits until its output panel shows a successful run
-	 * whose text contains `expected` (e.g. the capability in the task id: a new run, not the last
-	 * one); throws with the panel's text when the run failed.
+	 * Runs the open node ("Execute step") and waits until its output panel shows a successful run whose text contains
+	 * `expected` (e.g. the capability in the task id: a new run, not the last one); throws with the panel's text when the run
+	 * failed.
 	 */
 	async executeStep(expected) {
 		await this.page.click('[data-test-id="node-execute-button"]');
-		const state = await this.page.waitForFunction(
-			(expected) => {
-				const panel = document.querySelector('[data-test-id="output-panel"]');
-				if (!panel) return false;
-				if (panel.querySelector('[data-test-id*="error"]')) return 'failed';
-				return panel.querySelector('[data-test-id="node-run-status-success"]') && panel.innerText.includes(expected) ? 'succeeded' : false;
-			},
-			{ timeout: 120_000 },
-			expected,
-		);
+		const ended = (expected) => {
+			const panel = document.querySelector('[data-test-id="output-panel"]');
+			if (!panel) return false;
+			if (panel.querySelector('[data-test-id*="error"]')) return 'failed';
+			return panel.querySelector('[data-test-id="node-run-status-success"]') && panel.innerText.includes(expected) ? 'succeeded' : false;
+		};
+		const state = await this.page.waitForFunction(ended, { timeout: 120_000 }, expected);
 		const shown = await this.page.$eval('[data-test-id="output-panel"]', (e) => e.innerText);
 		if ((await state.jsonValue()) !== 'succeeded') throw new Error(`the run failed; the output panel shows:\n${shown}`);
 	}
