@@ -215,8 +215,7 @@ test(
 test(
 	'the ToMoviee Trigger shows its Production URL and how to use it',
 	step(async (editor) => {
-		const opener = '[data-test-id="node-creator-plus-button"]';
-		await editor.addNode({ opener, search: 'ToMoviee', category: 'Triggers (1)', action: 'On new ToMoviee event' });
+		await editor.addNode({ opener: '[data-test-id="node-creator-plus-button"]', search: 'ToMoviee', category: 'Triggers (1)', action: 'On new ToMoviee event' });
 		// the trigger panel (left) says what to do with the node, in the package's words
 		const panel = await editor.waitForContent('[data-test-id="ndv"]', 'Waiting for ToMoviee to call back');
 		expect(panel).toContain('publish it and use the Production URL as the Callback URL option of your ToMoviee nodes');

@@ -146,7 +146,6 @@ function createSimulator(userOptions = {}) {
 	const sim = {
 		get requests() { return requests; },
 		get callbacks() { return callbacks; },
-		/** Files uploaded to /storage/<name>: name -> {bytes, contentType}. */
 		get storedFiles() { return storage.files; },
 		get tasks() { return tasks; },
 		get stats() { return stats; },

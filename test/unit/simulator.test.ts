@@ -33,15 +33,15 @@ const recognition = (initImage: string, extra: Json = {}, controlType = '0'): Js
 	template_info: [{ input_params: { control_type: controlType, init_image: initImage, template_id: 'tm_reference_img2mask_template_spatial' } }],
 	...extra,
 });
-const seedBody = (initImage: string, extra: Json = {}) =>
-	recognition(initImage, { wsid: 578691780, storage_info: { input: { is_url: true } }, ...extra });
+const seedBody = (initImage: string, extra: Json = {}) => recognition(initImage, { wsid: 578691780, storage_info: { input: { is_url: true } }, ...extra });
 
 // A valid body per generation capability, and its result: key, file count, extension.
 const GENERATION: Array<[string, Json, string, number, string]> = [
 	['tm_text2video_b', { prompt: 'a cat dancing', resolution: '720p', duration: 5, aspect_ratio: '16:9', camera_move_index: 5 }, 'video_path', 1, 'mp4'],
 	['tm_img2video_b', { prompt: 'waves roll', image: 'http://img.test/sea.jpg', aspect_ratio: 'original' }, 'video_path', 1, 'mp4'],
 	['tm_tail2video_b', { prompt: 'morph', image: 'http://img.test/a.jpg', image_tail: 'http://img.test/b.jpg' }, 'video_path', 1, 'mp4'],
-	['tm_reference_img2img', { prompt: 'a knight', reference_image: 'http://img.test/ref.png', control_type: '1', control_intensity: 0.5, width: 1024, height: 768, batch_size: 2 }, 'images_path', 2, 'png'],
+	['tm_reference_img2img', { prompt: 'a knight', reference_image: 'http://img.test/ref.png', control_type: '1', control_intensity: 0.5,
+		width: 1024, height: 768, batch_size: 2 }, 'images_path', 2, 'png'],
 	['tm_redrawing', { prompt: 'red hair', init_image: 'http://img.test/p.png', mask_url: 'http://img.test/m.png' }, 'images_path', 1, 'png'],
 	['tm_text2music', { prompt: 'calm piano', duration: 30, qty: 3, disable_translate: true }, 'audio_path', 3, 'mp3'],
 	['tm_text2sfx', { prompt: 'rain on a roof', duration: 10 }, 'audio_path', 1, 'mp3'],
