@@ -28,30 +28,26 @@ const REJECTED = 'ToMoviee rejected the app key/secret';
 
 jest.setTimeout(300_000);
 
-const state = { errorMark: 0 };
+const state = {};
 const screenshotDir = process.env.TOMOVIEE_SCREENSHOTS_DIR
 	? path.resolve(fx.REPO_ROOT, process.env.TOMOVIEE_SCREENSHOTS_DIR)
 	: fs.mkdtempSync(path.join(os.tmpdir(), 'tomoviee-screenshots-'));
 const screenshot = (name) => state.editor.screenshot(path.join(screenshotDir, name));
 
-/** Fails with what the page reported since the test began (console errors, uncaught exceptions). */
-function expectNoPageErrors() {
-	expect(state.editor.errorsSince(state.errorMark)).toEqual([]);
-}
-
 /**
- * A test that goes on from where the one before left the editor: a failure carries the n8n log's
- * tail and a screenshot of the editor (kept in the temporary folder), and the tests after a failed
- * one do not start (their failures would only repeat it).
+ * A test that goes on from where the one before left the editor and ends with no console errors or uncaught exceptions on the
+ * page: a failure carries the n8n log's tail and a screenshot of the editor (kept in the temporary folder), and the tests after
+ * a failed one do not start (their failures would only repeat it).
  */
 const step = (run) =>
 	n8nLib.withLogTail(
 		() => state.n8n,
 		async () => {
 			if (state.failedStep) throw new Error(`not run: the editor is not where it should be after "${state.failedStep}" failed`);
-			state.errorMark = state.editor.errors.length;
+			const errorMark = state.editor.errors.length;
 			try {
-				await run();
+				await run(state.editor);
+				expect(state.editor.errors.slice(errorMark)).toEqual([]);
 			} catch (error) {
 				state.failedStep = expect.getState().currentTestName;
 				const shot = path.join(os.tmpdir(), `tomoviee-editor-failure-${Date.now()}.png`);
@@ -69,12 +65,8 @@ beforeAll(async () => {
 	state.n8n = await n8nLib.startN8n({ packageDir: state.pkg.dir, env: { NODE_ENV: 'production' } });
 	const client = await n8nLib.setupOwner(state.n8n.baseUrl);
 	// The one thing a user finds already there: a workflow with a manual trigger to build on.
-	const workflow = await client.rest('POST', '/workflows', {
-		name: 'ToMoviee in the editor',
-		nodes: [{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
-		connections: {},
-		settings: { executionOrder: 'v1' },
-	});
+	const start = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = await client.rest('POST', '/workflows', { name: 'ToMoviee in the editor', nodes: [start], connections: {}, settings: { executionOrder: 'v1' } });
 	state.browser = await launchBrowser();
 	state.editor = new EditorPage(await state.browser.browser.newPage(), state.n8n.baseUrl);
 	await state.editor.signIn(n8nLib.DEFAULT_OWNER);
@@ -90,31 +82,21 @@ afterAll(async () => {
 	else console.log(`screenshots in ${screenshotDir}`);
 });
 
+/** A panel's fields and its Options entries in a stable order. */
+const fieldsAndOptions = ({ fields, options }) => ({ fields, options: [...options].sort() });
+
 test("the table of panels is what the node's description shows for each operation", () => {
 	const { ToMoviee } = require(path.join(fx.REPO_ROOT, 'dist/nodes/ToMoviee/ToMoviee.node.js'));
 	const { description } = new ToMoviee();
 	expect(describedOperations(description).sort()).toEqual(Object.keys(PANELS).sort());
-	for (const [key, panel] of Object.entries(PANELS)) {
-		const [resource, operation] = key.split('.');
-		const described = describedPanel(description, resource, operation);
-		expect({ key, fields: described.fields, options: [...described.options].sort() }).toEqual({
-			key,
-			fields: panel.fields,
-			options: [...panel.options].sort(),
-		});
-	}
+	const described = Object.keys(PANELS).map((key) => [key, fieldsAndOptions(describedPanel(description, ...key.split('.')))]);
+	expect(Object.fromEntries(described)).toEqual(Object.fromEntries(Object.entries(PANELS).map(([key, panel]) => [key, fieldsAndOptions(panel)])));
 });
 
 test(
 	"the ToMoviee node is found by name, and its credential form tests the key pair: the package's message for a wrong one, success for the right one",
-	step(async () => {
-		const { editor } = state;
-		await editor.addNode({
-			opener: '[data-test-id="canvas-handle-plus"]',
-			search: 'ToMoviee',
-			nodeName: 'ToMoviee',
-			action: 'Extract a mask from an image',
-		});
+	step(async (editor) => {
+		await editor.addNode({ opener: '[data-test-id="canvas-handle-plus"]', search: 'ToMoviee', action: 'Extract a mask from an image' });
 		await editor.page.click('[data-test-id="node-credentials-empty-state"]');
 		await editor.page.waitForSelector('[data-test-id="editCredential-modal"]');
 		await editor.fill('appKey', APP_KEY);
@@ -123,11 +105,7 @@ test(
 		await editor.page.click('[data-test-id="credential-save-button"]');
 		// n8n tests a credential when it is saved; the details of a failure open on "More details"
 		await editor.clickText('[data-test-id="editCredential-modal"] a, [data-test-id="editCredential-modal"] span', 'More details');
-		await editor.page.waitForFunction(
-			(text) => document.querySelector('[data-test-id="node-credentials-config-container"]')?.innerText.includes(text),
-			{},
-			REJECTED,
-		);
+		await editor.waitForContent('[data-test-id="node-credentials-config-container"]', REJECTED);
 
 		await editor.fill('appSecret', APP_SECRET);
 		await editor.page.click('[data-test-id="credential-save-button"]');
@@ -137,22 +115,17 @@ test(
 		await editor.page.waitForSelector('[data-test-id="credentials-config-container-test-success"]', { visible: true });
 		// Retry is the form's Test button; while the test runs it shows a spinner instead of its name
 		await editor.clickText('[data-test-id="node-credentials-config-container"] button', 'Retry');
-		await editor.page.waitForFunction(() => {
-			const banner = document.querySelector('[data-test-id="credentials-config-container-test-success"]');
-			return banner?.offsetWidth > 0 && [...banner.querySelectorAll('button')].some((button) => button.innerText.trim() === 'Retry');
-		});
+		await editor.waitForText('[data-test-id="credentials-config-container-test-success"] button', 'Retry');
 		expect(await editor.page.$eval('[data-test-id="node-credentials-config-container"]', (e) => e.innerText)).not.toContain(REJECTED);
 		await screenshot('credential.png');
 		await editor.page.click('[data-test-id="editCredential-modal"] .el-dialog__headerbtn');
 		await editor.page.waitForSelector('[data-test-id="editCredential-modal"]', { hidden: true });
-		expectNoPageErrors();
 	}),
 );
 
 test(
 	'every resource and operation shows its own parameters with their labels and hints, and its own Options',
-	step(async () => {
-		const { editor } = state;
+	step(async (editor) => {
 		const seen = {};
 		for (const [key, panel] of Object.entries(PANELS)) {
 			await editor.choose('resource', panel.resource);
@@ -160,9 +133,9 @@ test(
 			const shown = await editor.shownParameters();
 			const options = await editor.optionEntries();
 			const menus = {};
-			for (const name of Object.keys(panel.menus ?? {})) menus[name] = await editor.menuEntries(name);
-			seen[key] = { fields: shown.map((item) => item.label), options: [...options].sort(), menus };
-			for (const label of panel.urlFields) {
+			for (const name of Object.keys(panel.menus)) menus[name] = await editor.menuEntries(name);
+			seen[key] = { ...fieldsAndOptions({ fields: shown.map((item) => item.label), options }), menus };
+			for (const label of panel.fields.filter((field) => field.endsWith(' URL'))) {
 				const field = shown.find((item) => item.label === label);
 				expect({ key, label, hint: field?.text.includes(URL_HINT), placeholder: field?.placeholder }).toEqual({
 					key,
@@ -172,57 +145,56 @@ test(
 				});
 			}
 		}
-		const expected = Object.fromEntries(
-			Object.entries(PANELS).map(([key, panel]) => [key, { fields: panel.fields, options: [...panel.options].sort(), menus: panel.menus ?? {} }]),
-		);
-		expect(seen).toEqual(expected);
-		expectNoPageErrors();
+		expect(seen).toEqual(Object.fromEntries(Object.entries(PANELS).map(([key, panel]) => [key, { ...fieldsAndOptions(panel), menus: panel.menus }])));
 	}),
 );
 
+/**
+ * Turns Download Result Files on, runs the open node from its panel and checks the first output item: succeeded, a task id of
+ * `capability`, the result file (`fileName(taskId)`, `mimeType`) in the Binary tab. Resolves with the table's headers, first
+ * row and the task id.
+ */
+async function runWithDownload(capability, fileName, mimeType, beforeRun = async () => {}) {
+	const { editor } = state;
+	await editor.addOption('Download Result Files');
+	await editor.switchOn('download');
+	await beforeRun();
+	await editor.executeStep(`${capability}-0-`);
+	const { headers, firstRow } = await editor.outputTable();
+	expect(firstRow[headers.indexOf('status')]).toBe('succeeded');
+	const taskId = firstRow[headers.indexOf('taskId')];
+	expect(taskId).toMatch(new RegExp(`^${capability}-0-\\w+$`));
+	const file = await editor.outputBinary();
+	expect(file).toContain(fileName(taskId));
+	expect(file).toContain(mimeType);
+	return { headers, firstRow, taskId };
+}
+
 test(
 	'a one-item Recognize runs from the panel: status, result file and task id first, the mask in the Binary tab',
-	step(async () => {
-		const { editor } = state;
+	step(async (editor) => {
 		await editor.choose('resource', 'Image Recognition');
 		await editor.choose('operation', 'Recognize');
 		await editor.fill('imageUrl', IMAGE_URL);
-		await editor.addOption('Download Result Files');
-		await editor.switchOn('download');
-		await screenshot('node-panel.png');
-
-		await editor.executeStep('tm_reference_img2mask-0-');
-		const { headers, firstRow } = await editor.outputTable();
+		const shot = () => screenshot('node-panel.png');
+		const { headers, firstRow, taskId } = await runWithDownload('tm_reference_img2mask', (id) => `${id}-edge.png`, 'image/png', shot);
 		expect(headers.slice(0, 4)).toEqual(['status', 'resultUrls', 'resultUrlsExpireAt', 'taskId']);
-		expect(firstRow[headers.indexOf('status')]).toBe('succeeded');
-		const taskId = firstRow[headers.indexOf('taskId')];
-		expect(taskId).toMatch(/^tm_reference_img2mask-0-\w+$/);
 		expect(firstRow[headers.indexOf('resultUrls')]).toContain(`${state.simUrl}/files/${taskId}/0.png`);
-		const file = await editor.outputBinary();
-		expect(file).toContain(`${taskId}-edge.png`);
-		expect(file).toContain('image/png');
 		await screenshot('output.png');
-
+		await editor.closePanel();
 		// the canvas names the operation and the control type
-		await editor.page.click('[data-test-id="ndv-close-button"]');
-		await editor.page.waitForSelector('[data-test-id="ndv"]', { hidden: true });
 		const subtitles = await editor.page.$$eval('[data-test-id="canvas-node"]', (nodes) => nodes.map((e) => e.innerText));
 		expect(subtitles.some((text) => text.includes('Recognize: edge'))).toBe(true);
-		expectNoPageErrors();
 	}),
 );
 
 test(
 	'a one-item Text to Video runs from the panel with a named camera move, the video in the Binary tab',
-	step(async () => {
-		const { editor } = state;
-		await editor.page.evaluate(() => {
-			const node = [...document.querySelectorAll('[data-test-id="canvas-node"]')].find((e) => e.innerText.includes('Recognize: edge'));
-			node.scrollIntoView();
-		});
+	step(async (editor) => {
 		const node = await editor.page.waitForFunction(() =>
 			[...document.querySelectorAll('[data-test-id="canvas-node"]')].find((e) => e.innerText.includes('Recognize: edge')),
 		);
+		await node.evaluate((e) => e.scrollIntoView());
 		await node.asElement().click({ count: 2 });
 		await editor.page.waitForSelector('[data-test-id="ndv"] [data-test-id="node-parameters"]');
 		await editor.choose('resource', 'Video');
@@ -233,43 +205,19 @@ test(
 		expect(moves).toHaveLength(46);
 		expect(moves.filter((entry) => !/^Preset \d+$/.test(entry))).toEqual(NAMED_CAMERA_MOVES);
 		await editor.choose('cameraMove', 'Slow Zoom In (5)');
-		await editor.addOption('Download Result Files');
-		await editor.switchOn('download');
-
-		await editor.executeStep('tm_text2video_b-0-');
-		const { headers, firstRow } = await editor.outputTable();
-		expect(firstRow[headers.indexOf('status')]).toBe('succeeded');
-		const taskId = firstRow[headers.indexOf('taskId')];
-		expect(taskId).toMatch(/^tm_text2video_b-0-\w+$/);
-		const file = await editor.outputBinary();
-		expect(file).toContain(`${taskId}-video.mp4`);
-		expect(file).toContain('video/mp4');
+		await runWithDownload('tm_text2video_b', (id) => `${id}-video.mp4`, 'video/mp4');
 		const submit = state.sim.requests.find((request) => request.path.endsWith('/tm_text2video_b'));
 		expect(submit.body).toMatchObject({ prompt: PROMPT, camera_move_index: 5 });
-		await editor.page.click('[data-test-id="ndv-close-button"]');
-		await editor.page.waitForSelector('[data-test-id="ndv"]', { hidden: true });
-		expectNoPageErrors();
+		await editor.closePanel();
 	}),
 );
 
 test(
 	'the ToMoviee Trigger shows its Production URL and how to use it',
-	step(async () => {
-		const { editor } = state;
-		await editor.addNode({
-			opener: '[data-test-id="node-creator-plus-button"]',
-			search: 'ToMoviee',
-			nodeName: 'ToMoviee',
-			category: 'Triggers (1)',
-			action: 'On new ToMoviee event',
-		});
+	step(async (editor) => {
+		await editor.addNode({ opener: '[data-test-id="node-creator-plus-button"]', search: 'ToMoviee', category: 'Triggers (1)', action: 'On new ToMoviee event' });
 		// the trigger panel (left) says what to do with the node, in the package's words
-		await editor.page.waitForFunction(
-			(text) => document.querySelector('[data-test-id="ndv"]')?.innerText.includes(text),
-			{},
-			'Waiting for ToMoviee to call back',
-		);
-		const panel = await editor.page.$eval('[data-test-id="ndv"]', (e) => e.innerText);
+		const panel = await editor.waitForContent('[data-test-id="ndv"]', 'Waiting for ToMoviee to call back');
 		expect(panel).toContain('publish it and use the Production URL as the Callback URL option of your ToMoviee nodes');
 		expect(panel).toContain('Copy the Production URL (Webhook URLs above) into the "Callback URL" option of a ToMoviee node');
 		await editor.page.click('[data-test-id="node-parameters"] .webhooks .headline');
@@ -280,6 +228,5 @@ test(
 		});
 		expect(await url.jsonValue()).toMatch(new RegExp(`^${state.n8n.baseUrl}/webhook/[0-9a-f-]{36}/callback$`));
 		await screenshot('trigger.png');
-		expectNoPageErrors();
 	}),
 );

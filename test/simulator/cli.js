@@ -2,15 +2,10 @@
 'use strict';
 // Run the simulator as its own process (e2e suite, demo, benchmark):
 //   node test/simulator/cli.js --port 8787 --duration 2000 --fault-rate 0.1
-// Flags override TOMOVIEE_SIM_* environment variables. Stops cleanly on SIGINT/SIGTERM.
+// Each flag --some-name is also TOMOVIEE_SIM_SOME_NAME; flags win. Stops cleanly on SIGINT/SIGTERM.
 const { createSimulator } = require('./server');
-const { LEGACY_OPTIONS } = require('./options');
+const { DEFAULTS, LEGACY_OPTIONS } = require('./options');
 
-const list = (v) =>
-	String(v)
-		.split(',')
-		.map((s) => s.trim())
-		.filter(Boolean);
 const num = (v) => {
 	const n = Number(v);
 	if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
@@ -21,51 +16,34 @@ const bool = (v) => {
 	if (/^(false|0|no)$/i.test(String(v))) return false;
 	throw new Error(`not a boolean: ${v}`);
 };
-// "300" or "200-800" (a uniform random range per task)
-const duration = (v) => (String(v).includes('-') ? String(v).split('-').map(num) : num(v));
+const list = (v) => String(v).split(',').map((s) => s.trim()).filter(Boolean);
+const duration = (v) => (String(v).includes('-') ? String(v).split('-').map(num) : num(v)); // "300" or "200-800" (a range)
 
-// flag -> [option name (or port/host), parser, env var]
-const FLAGS = {
-	'--port': ['port', num, 'TOMOVIEE_SIM_PORT'],
-	'--host': ['host', String, 'TOMOVIEE_SIM_HOST'],
-	'--app-key': ['appKey', String, 'TOMOVIEE_SIM_APP_KEY'],
-	'--app-secret': ['appSecret', String, 'TOMOVIEE_SIM_APP_SECRET'],
-	'--wsid': ['wsid', num, 'TOMOVIEE_SIM_WSID'],
-	'--require-wsid': ['requireWsid', bool, 'TOMOVIEE_SIM_REQUIRE_WSID'],
-	'--require-storage-info': ['requireStorageInfo', bool, 'TOMOVIEE_SIM_REQUIRE_STORAGE_INFO'],
-	'--legacy': ['legacy', bool, 'TOMOVIEE_SIM_LEGACY'],
-	'--error-codes': ['errorCodes', String, 'TOMOVIEE_SIM_ERROR_CODES'],
-	'--task-id-form': ['taskIdForm', String, 'TOMOVIEE_SIM_TASK_ID_FORM'],
-	'--task-fields': ['taskFields', String, 'TOMOVIEE_SIM_TASK_FIELDS'],
-	'--progress-field': ['progressField', String, 'TOMOVIEE_SIM_PROGRESS_FIELD'],
-	'--success-reason': ['successReason', String, 'TOMOVIEE_SIM_SUCCESS_REASON'],
-	'--result-url-form': ['resultUrlForm', String, 'TOMOVIEE_SIM_RESULT_URL_FORM'],
-	'--result-url-ttl': ['resultUrlTtlSeconds', num, 'TOMOVIEE_SIM_RESULT_URL_TTL'],
-	'--mask-result-key': ['maskResultKey', String, 'TOMOVIEE_SIM_MASK_RESULT_KEY'],
-	'--redraw-result-key': ['redrawResultKey', String, 'TOMOVIEE_SIM_REDRAW_RESULT_KEY'],
-	'--scoring-result-key': ['scoringResultKey', String, 'TOMOVIEE_SIM_SCORING_RESULT_KEY'],
-	'--image-format': ['imageFormat', String, 'TOMOVIEE_SIM_IMAGE_FORMAT'],
-	'--audio-format': ['audioFormat', String, 'TOMOVIEE_SIM_AUDIO_FORMAT'],
-	'--text-to-video-1080p': ['textToVideo1080p', bool, 'TOMOVIEE_SIM_TEXT_TO_VIDEO_1080P'],
-	'--huge-results': ['hugeResults', bool, 'TOMOVIEE_SIM_HUGE_RESULTS'],
-	'--huge-bytes': ['hugeBytes', num, 'TOMOVIEE_SIM_HUGE_BYTES'],
-	'--redirect-api-to': ['redirectApiTo', String, 'TOMOVIEE_SIM_REDIRECT_API_TO'],
-	'--duration': ['taskDurationMs', duration, 'TOMOVIEE_SIM_DURATION'],
-	'--latency': ['latencyMs', num, 'TOMOVIEE_SIM_LATENCY'],
-	'--auth-failure': ['authFailure', String, 'TOMOVIEE_SIM_AUTH_FAILURE'],
-	'--callback-form': ['callbackForm', String, 'TOMOVIEE_SIM_CALLBACK_FORM'],
-	'--callback-retries': ['callbackRetries', num, 'TOMOVIEE_SIM_CALLBACK_RETRIES'],
-	'--callback-backoff': ['callbackBackoffMs', num, 'TOMOVIEE_SIM_CALLBACK_BACKOFF'],
-	'--callback-backoff-max': ['callbackBackoffMaxMs', num, 'TOMOVIEE_SIM_CALLBACK_BACKOFF_MAX'],
-	'--max-in-flight': ['maxInFlight', num, 'TOMOVIEE_SIM_MAX_IN_FLIGHT'],
-	'--retry-after': ['retryAfterSeconds', num, 'TOMOVIEE_SIM_RETRY_AFTER'],
-	'--fault-rate': ['faultRate', num, 'TOMOVIEE_SIM_FAULT_RATE'],
-	'--fault-kinds': ['faultKinds', list, 'TOMOVIEE_SIM_FAULT_KINDS'],
-	'--fail-images': ['failImages', list, 'TOMOVIEE_SIM_FAIL_IMAGES'],
-	'--validation-status': ['validationStatus', num, 'TOMOVIEE_SIM_VALIDATION_STATUS'],
-	'--seed': ['seed', num, 'TOMOVIEE_SIM_SEED'],
-	'--public-url': ['publicUrl', String, 'TOMOVIEE_SIM_PUBLIC_URL'],
+// Flags whose option name is not the flag in camelCase.
+const RENAMED = {
+	'--duration': 'taskDurationMs', '--latency': 'latencyMs', '--result-url-ttl': 'resultUrlTtlSeconds', '--retry-after': 'retryAfterSeconds',
+	'--callback-backoff': 'callbackBackoffMs', '--callback-backoff-max': 'callbackBackoffMaxMs',
 };
+const FLAG_NAMES =
+	'--port --host --app-key --app-secret --wsid --require-wsid --require-storage-info --legacy --error-codes --task-id-form ' +
+	'--task-fields --progress-field --success-reason --result-url-form --result-url-ttl --mask-result-key --redraw-result-key ' +
+	'--scoring-result-key --image-format --audio-format --text-to-video-1080p --huge-results --huge-bytes --redirect-api-to ' +
+	'--duration --latency --auth-failure --callback-form --callback-retries --callback-backoff --callback-backoff-max ' +
+	'--max-in-flight --retry-after --fault-rate --fault-kinds --fail-images --validation-status --seed --public-url';
+
+/** flag -> [option name (or port/host/legacy), parser, env var] */
+const FLAGS = Object.fromEntries(
+	FLAG_NAMES.split(' ').map((flag) => {
+		const name = RENAMED[flag] || flag.slice(2).replace(/-(\w)/g, (_, c) => c.toUpperCase());
+		const typical = DEFAULTS[name];
+		let parse = String;
+		if (name === 'taskDurationMs') parse = duration;
+		else if (['port', 'wsid'].includes(name) || typeof typical === 'number') parse = num;
+		else if (name === 'legacy' || typeof typical === 'boolean') parse = bool;
+		else if (Array.isArray(typical)) parse = list;
+		return [flag, [name, parse, `TOMOVIEE_SIM_${flag.slice(2).replace(/-/g, '_').toUpperCase()}`]];
+	}),
+);
 
 function parseArgs(argv, env) {
 	const out = { port: 8787, host: '127.0.0.1', options: {} };
@@ -75,7 +53,7 @@ function parseArgs(argv, env) {
 		else if (name === 'legacy') legacy = value;
 		else out.options[name] = value;
 	};
-	for (const [, [name, parse, envName]] of Object.entries(FLAGS)) {
+	for (const [name, parse, envName] of Object.values(FLAGS)) {
 		if (env[envName] !== undefined && env[envName] !== '') set(name, parse(env[envName]));
 	}
 	for (let i = 0; i < argv.length; i++) {
@@ -103,26 +81,12 @@ async function main() {
 		console.error(e.message);
 		process.exit(2);
 	}
-	if (args.help) {
-		console.log(
-			`usage: node test/simulator/cli.js ${Object.keys(FLAGS)
-				.map((f) => `[${f} V]`)
-				.join(' ')}`,
-		);
-		return;
-	}
+	if (args.help) return console.log(`usage: node test/simulator/cli.js ${Object.keys(FLAGS).map((f) => `[${f} V]`).join(' ')}`);
 	const sim = createSimulator(args.options);
-	const { url } = await sim.start(args.port, args.host);
-	console.log(`ToMoviee simulator listening on ${url}`);
-	let stopping = false;
-	const shutdown = async () => {
-		if (stopping) return;
-		stopping = true;
-		await sim.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', shutdown);
-	process.on('SIGTERM', shutdown);
+	console.log(`ToMoviee simulator listening on ${(await sim.start(args.port, args.host)).url}`);
+	const shutdown = () => sim.stop().then(() => process.exit(0));
+	process.once('SIGINT', shutdown);
+	process.once('SIGTERM', shutdown);
 }
 
 if (require.main === module) {

@@ -1,40 +1,26 @@
 'use strict';
-// Business codes the simulator answers with. ToMoviee's task-query page says only that non-zero
-// codes have six digits and start with 68 (e.g. 680001, insufficient balance); the other numbers
-// are this simulator's choice. `errorCodes: 'legacy'` gives the codes of the pre-vendor notes,
+// Business codes. ToMoviee's task-query page says only that non-zero codes have six digits and start with 68 (680001:
+// insufficient balance); the other numbers are this simulator's choice. `errorCodes: 'legacy'` gives the pre-vendor codes,
 // where a failed task was answered with code 0.
 
-const VENDOR = Object.freeze({
-	insufficientBalance: 680001,
-	taskNotFound: 680002,
-	taskFailed: 680003,
-	taskCancelled: 680004,
-	taskTimedOut: 680005,
-	invalidParameter: 680006,
-	wsidMissing: 680007,
-	wsidMismatch: 680007,
-	auth: 680008,
-	unknownCapability: 680009,
-});
-
-const LEGACY = Object.freeze({
-	insufficientBalance: 0,
-	taskNotFound: 40401,
-	taskFailed: 0,
-	taskCancelled: 0,
-	taskTimedOut: 0,
-	invalidParameter: 40001,
-	wsidMissing: 40001,
-	wsidMismatch: 40301,
-	auth: 40101,
-	unknownCapability: 40401,
-});
+// name: [vendor, legacy]
+const CODES = {
+	insufficientBalance: [680001, 0],
+	taskNotFound: [680002, 40401],
+	taskFailed: [680003, 0],
+	taskCancelled: [680004, 0],
+	taskTimedOut: [680005, 0],
+	invalidParameter: [680006, 40001],
+	wsidMissing: [680007, 40001],
+	wsidMismatch: [680007, 40301],
+	auth: [680008, 40101],
+	unknownCapability: [680009, 40401],
+};
 
 /** The numeric code for a named condition under the configured `errorCodes` table. */
 function codeFor(name, options) {
-	const table = options.errorCodes === 'legacy' ? LEGACY : VENDOR;
-	if (!(name in table)) throw new Error(`no code named ${name}`);
-	return table[name];
+	if (!(name in CODES)) throw new Error(`no code named ${name}`);
+	return CODES[name][options.errorCodes === 'legacy' ? 1 : 0];
 }
 
 /** An error answer: `{code, msg, data: null}` (vendor) or `{code, msg}` (legacy, as before). */
@@ -43,4 +29,4 @@ function errorBody(name, msg, options) {
 	return options.errorCodes === 'legacy' ? { code, msg } : { code, msg, data: null };
 }
 
-module.exports = { VENDOR_CODES: VENDOR, LEGACY_CODES: LEGACY, codeFor, errorBody };
+module.exports = { codeFor, errorBody };

@@ -1,27 +1,21 @@
 'use strict';
-// Small request/response helpers shared by the API and control routes.
+// Small request/response helpers shared by the API, control and storage routes.
 
-const MAX_BODY = 1024 * 1024;
-
-/** Read the whole body (capped); resolves {raw, tooLarge}. */
-function readBody(req) {
+/** Read the whole body, keeping at most `max` bytes; resolves {bytes, raw (utf8), tooLarge}. */
+function readBody(req, max = 1024 * 1024) {
 	return new Promise((resolve) => {
 		const chunks = [];
 		let size = 0;
-		let tooLarge = false;
+		const done = () => {
+			const bytes = Buffer.concat(chunks);
+			resolve({ bytes, raw: bytes.toString('utf8'), tooLarge: size > max });
+		};
 		req.on('data', (c) => {
 			size += c.length;
-			if (size > MAX_BODY) tooLarge = true;
-			else chunks.push(c);
+			if (size <= max) chunks.push(c);
 		});
-		req.on('end', () => resolve({ raw: Buffer.concat(chunks).toString('utf8'), tooLarge }));
-		req.on('error', () =>
-			resolve({
-				raw: Buffer.concat(chunks).toString('utf8'),
-				tooLarge,
-				aborted: true,
-			}),
-		);
+		req.on('end', done);
+		req.on('error', done);
 	});
 }
 
@@ -34,6 +28,7 @@ function parseJson(raw) {
 	}
 }
 
+/** Sends a whole answer (no body for HEAD), unless the response is already gone. */
 function send(res, status, body, headers = {}) {
 	if (res.headersSent || res.destroyed || res.writableEnded) return;
 	const buf = Buffer.isBuffer(body) ? body : Buffer.from(String(body));
@@ -41,14 +36,11 @@ function send(res, status, body, headers = {}) {
 	res.end(res.req && res.req.method === 'HEAD' ? undefined : buf);
 }
 
-function sendJson(res, status, obj, headers = {}) {
-	// JSON.stringify turns Infinity into null, which is what /__sim/config documents.
-	send(res, status, JSON.stringify(obj), {
-		'Content-Type': 'application/json; charset=utf-8',
-		...headers,
-	});
-}
+// JSON.stringify turns Infinity into null, which is what /__sim/config documents.
+const sendJson = (res, status, obj, headers = {}) =>
+	send(res, status, JSON.stringify(obj), { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 
+/** A pause whose timer sits in `timers` until it fires, so stop()/reset() can cancel it. */
 function sleep(ms, timers) {
 	return new Promise((resolve) => {
 		const t = setTimeout(() => {

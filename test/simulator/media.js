@@ -1,15 +1,9 @@
 'use strict';
-// Small, valid media files served as task results: mp4 (ftyp + moov/mvhd + mdat), mp3 (silent
-// MPEG-1 Layer III frames), wav (PCM silence), jpeg (8x8 grey baseline) and png (png.js).
+// Small, valid media files served as task results: mp4 (ftyp + moov/mvhd + mdat), mp3 (silent MPEG-1 Layer III frames), wav
+// (PCM silence), jpeg (8x8 grey baseline) and png (png.js).
 const { makeMaskPng } = require('./png');
 
-const CONTENT_TYPES = {
-	png: 'image/png',
-	jpg: 'image/jpeg',
-	mp4: 'video/mp4',
-	mp3: 'audio/mpeg',
-	wav: 'audio/wav',
-};
+const CONTENT_TYPES = { png: 'image/png', jpg: 'image/jpeg', mp4: 'video/mp4', mp3: 'audio/mpeg', wav: 'audio/wav' };
 
 function box(type, ...parts) {
 	const body = Buffer.concat(parts);
@@ -27,9 +21,7 @@ function makeMp4() {
 	mvhd.writeUInt32BE(5000, 16); // duration: 5 s
 	mvhd.writeUInt32BE(0x00010000, 20); // rate 1.0
 	mvhd.writeUInt16BE(0x0100, 24); // volume 1.0
-	[0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000].forEach((n, i) =>
-		mvhd.writeUInt32BE(n, 36 + i * 4),
-	); // unity matrix
+	[0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000].forEach((n, i) => mvhd.writeUInt32BE(n, 36 + i * 4)); // unity matrix
 	mvhd.writeUInt32BE(2, 96); // next track id
 	return Buffer.concat([ftyp, box('moov', box('mvhd', mvhd)), box('mdat', Buffer.alloc(64))]);
 }
@@ -69,24 +61,13 @@ function makeJpeg() {
 	};
 	const oneCodeTable = (tableClass) =>
 		seg(0xc4, Buffer.concat([Buffer.from([tableClass << 4]), Buffer.from([1, ...new Array(15).fill(0)]), Buffer.from([0])]));
-	return Buffer.concat([
-		Buffer.from([0xff, 0xd8]),
-		seg(0xe0, Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0])),
-		seg(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])),
-		seg(0xc0, Buffer.from([8, 0, 8, 0, 8, 1, 1, 0x11, 0])),
-		oneCodeTable(0),
-		oneCodeTable(1),
-		seg(0xda, Buffer.from([1, 1, 0, 0, 63, 0])),
-		Buffer.from([0x3f]), // DC "no change" + AC end-of-block, padded with 1-bits
-		Buffer.from([0xff, 0xd9]),
-	]);
+	const jfif = seg(0xe0, Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]));
+	const quantTable = seg(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)]));
+	const frame = seg(0xc0, Buffer.from([8, 0, 8, 0, 8, 1, 1, 0x11, 0]));
+	const scan = seg(0xda, Buffer.from([1, 1, 0, 0, 63, 0]));
+	const data = Buffer.from([0x3f]); // DC "no change" + AC end-of-block, padded with 1-bits
+	return Buffer.concat([Buffer.from([0xff, 0xd8]), jfif, quantTable, frame, oneCodeTable(0), oneCodeTable(1), scan, data, Buffer.from([0xff, 0xd9])]);
 }
-
-const cache = new Map();
-const cached = (key, make) => {
-	if (!cache.has(key)) cache.set(key, make());
-	return cache.get(key);
-};
 
 /** File extension for an output kind under the current options. */
 function extensionFor(kind, options) {
@@ -96,13 +77,10 @@ function extensionFor(kind, options) {
 	return 'png';
 }
 
-/** The bytes of a result file; `pattern` picks the PNG drawing (a control type "0".."3"). */
-function mediaBytes(ext, pattern) {
-	if (ext === 'mp4') return cached('mp4', makeMp4);
-	if (ext === 'mp3') return cached('mp3', makeMp3);
-	if (ext === 'wav') return cached('wav', makeWav);
-	if (ext === 'jpg') return cached('jpg', makeJpeg);
-	return makeMaskPng(pattern);
-}
+const MAKERS = { mp4: makeMp4, mp3: makeMp3, wav: makeWav, jpg: makeJpeg };
+const made = {};
 
-module.exports = { CONTENT_TYPES, extensionFor, mediaBytes, makeMp4, makeMp3, makeWav, makeJpeg };
+/** The bytes of a result file; `pattern` picks the PNG drawing (a control type "0".."3"). */
+const mediaBytes = (ext, pattern) => (MAKERS[ext] ? (made[ext] ??= MAKERS[ext]()) : makeMaskPng(pattern));
+
+module.exports = { CONTENT_TYPES, extensionFor, mediaBytes };

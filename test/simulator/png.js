@@ -1,30 +1,14 @@
 'use strict';
-// Minimal PNG writer (8-bit grayscale) so mask URLs return real, decodable images
-// without any image library. One pattern per control type, so tests can tell them apart.
+// Minimal PNG writer (8-bit grayscale) so mask URLs return real, decodable images without any image library. One pattern per
+// control type, so tests can tell them apart.
 const zlib = require('zlib');
-
-const CRC_TABLE = (() => {
-	const table = new Uint32Array(256);
-	for (let n = 0; n < 256; n++) {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		table[n] = c >>> 0;
-	}
-	return table;
-})();
-
-function crc32(buf) {
-	let c = 0xffffffff;
-	for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-	return (c ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type, data) {
 	const len = Buffer.alloc(4);
 	len.writeUInt32BE(data.length);
 	const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
 	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(typeAndData));
+	crc.writeUInt32BE(zlib.crc32(typeAndData));
 	return Buffer.concat([len, typeAndData, crc]);
 }
 
@@ -35,22 +19,13 @@ function encodeGray(width, height, pixel) {
 	const ihdr = Buffer.alloc(13);
 	ihdr.writeUInt32BE(width, 0);
 	ihdr.writeUInt32BE(height, 4);
-	ihdr[8] = 8; // bit depth
-	ihdr[9] = 0; // colour type: grayscale
-	ihdr[10] = 0; // compression
-	ihdr[11] = 0; // filter
-	ihdr[12] = 0; // no interlace
+	ihdr[8] = 8; // bit depth; colour type 0 (grayscale), compression, filter and interlace 0
 	const raw = Buffer.alloc((width + 1) * height);
 	for (let y = 0; y < height; y++) {
 		raw[y * (width + 1)] = 0; // filter type "none" for each scanline
 		for (let x = 0; x < width; x++) raw[y * (width + 1) + 1 + x] = pixel(x, y) & 0xff;
 	}
-	return Buffer.concat([
-		PNG_SIGNATURE,
-		chunk('IHDR', ihdr),
-		chunk('IDAT', zlib.deflateSync(raw)),
-		chunk('IEND', Buffer.alloc(0)),
-	]);
+	return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 function distToSegment(px, py, ax, ay, bx, by) {
@@ -60,33 +35,20 @@ function distToSegment(px, py, ax, ay, bx, by) {
 	return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
 }
 
+const white = (inside) => (inside ? 255 : 0);
+const BONES = [[0.5, 0.28, 0.5, 0.62], [0.5, 0.38, 0.25, 0.5], [0.5, 0.38, 0.75, 0.5], [0.5, 0.62, 0.33, 0.92], [0.5, 0.62, 0.67, 0.92]];
+
 // Patterns on a unit square (u, v in 0..1) so any size works.
 const PATTERNS = {
 	// "0" edge: outlines of a head and a body, like a contour map.
-	0: (u, v) =>
-		Math.abs(Math.hypot(u - 0.5, v - 0.28) - 0.14) < 0.02 ||
-		(Math.abs(u - 0.5) < 0.26 &&
-			Math.abs(v - 0.72) < 0.2 &&
-			(Math.abs(u - 0.5) > 0.23 || Math.abs(v - 0.72) > 0.17))
-			? 255
-			: 0,
-	// "1" pose: a stick figure (head, spine, arms, legs).
-	1: (u, v) => {
-		const bones = [
-			[0.5, 0.28, 0.5, 0.62],
-			[0.5, 0.38, 0.25, 0.5],
-			[0.5, 0.38, 0.75, 0.5],
-			[0.5, 0.62, 0.33, 0.92],
-			[0.5, 0.62, 0.67, 0.92],
-		];
-		if (Math.hypot(u - 0.5, v - 0.17) < 0.09) return 255;
-		return bones.some((b) => distToSegment(u, v, b[0], b[1], b[2], b[3]) < 0.025) ? 255 : 0;
+	0: (u, v) => {
+		const [du, dv] = [Math.abs(u - 0.5), Math.abs(v - 0.72)];
+		return white(Math.abs(Math.hypot(u - 0.5, v - 0.28) - 0.14) < 0.02 || (du < 0.26 && dv < 0.2 && (du > 0.23 || dv > 0.17)));
 	},
+	// "1" pose: a stick figure (head, spine, arms, legs).
+	1: (u, v) => white(Math.hypot(u - 0.5, v - 0.17) < 0.09 || BONES.some((b) => distToSegment(u, v, ...b) < 0.025)),
 	// "2" subject: a filled silhouette (white subject on black background).
-	2: (u, v) =>
-		Math.hypot(u - 0.5, v - 0.25) < 0.15 || ((u - 0.5) / 0.28) ** 2 + ((v - 0.75) / 0.3) ** 2 < 1
-			? 255
-			: 0,
+	2: (u, v) => white(Math.hypot(u - 0.5, v - 0.25) < 0.15 || ((u - 0.5) / 0.28) ** 2 + ((v - 0.75) / 0.3) ** 2 < 1),
 	// "3" depth: near (bright) at the bottom, far (dark) at the top, with a closer blob.
 	3: (u, v) => Math.min(255, Math.round(v * 200 + (Math.hypot(u - 0.5, v - 0.6) < 0.2 ? 55 : 0))),
 };
@@ -96,14 +58,9 @@ const cache = new Map();
 /** A PNG mask for control type "0".."3" (anything else falls back to "2"). Cached. */
 function makeMaskPng(controlType, size = 64) {
 	const key = `${controlType}:${size}`;
-	if (!cache.has(key)) {
-		const pattern = PATTERNS[controlType] || PATTERNS[2];
-		cache.set(
-			key,
-			encodeGray(size, size, (x, y) => pattern((x + 0.5) / size, (y + 0.5) / size)),
-		);
-	}
+	const pattern = PATTERNS[controlType] || PATTERNS[2];
+	if (!cache.has(key)) cache.set(key, encodeGray(size, size, (x, y) => pattern((x + 0.5) / size, (y + 0.5) / size)));
 	return cache.get(key);
 }
 
-module.exports = { makeMaskPng, encodeGray, crc32, PNG_SIGNATURE };
+module.exports = { makeMaskPng };

@@ -1,8 +1,8 @@
 'use strict';
 /**
- * What n8n's own display rules (NodeHelpers of n8n-workflow) show of a node description for one
- * resource and operation with every other parameter at its default: the labels of the top-level
- * parameters after Resource and Operation, and the entries of the Options collection.
+ * What n8n's own display rules (NodeHelpers of n8n-workflow) show of a node description for one resource and operation with
+ * every other parameter at its default: the labels of the top-level parameters after Resource and Operation, and the entries of
+ * the Options collection.
  */
 const { NodeHelpers } = require('n8n-workflow');
 

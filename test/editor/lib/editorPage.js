@@ -1,14 +1,15 @@
 'use strict';
 /**
- * n8n 2.41.1's editor as a user drives it, through the data-test-id attributes n8n's own
- * end-to-end tests use: sign in, open a workflow, add nodes from the node creator, fill and
- * choose parameters, run a node and read its output, fill the credential form.
- * Dropdown entries are clicked through the DOM (not at screen coordinates): Element Plus animates
- * its menus, and a click at a moving item's old place lands on its neighbour.
+ * n8n 2.41.1's editor as a user drives it, through the data-test-id attributes n8n's own end-to-end tests use: sign in, open a
+ * workflow, add nodes from the node creator, fill and choose parameters, run a node and read its output, fill the credential
+ * form. Dropdown entries are clicked through the DOM (not at screen coordinates): Element Plus animates its menus, and a click
+ * at a moving item's old place lands on its neighbour.
  */
 const WAIT_MS = 60_000;
 
-const OPEN_MENU_ITEMS = '.el-select__popper[aria-hidden="false"] .el-select-dropdown__item';
+const OPEN_POPPER = '.el-select__popper[aria-hidden="false"]';
+const OPEN_MENU_ITEMS = `${OPEN_POPPER} .el-select-dropdown__item`;
+const OPTION_ITEMS = `${OPEN_POPPER} [data-test-id="collection-parameter-option"]`;
 const param = (name) => `[data-test-id="parameter-input-${name}"]`;
 
 class EditorPage {
@@ -28,11 +29,6 @@ class EditorPage {
 		page.on('pageerror', (error) => this.errors.push(`uncaught: ${error.message}`));
 	}
 
-	/** Errors the page reported since `mark` (a length of `errors`). */
-	errorsSince(mark) {
-		return this.errors.slice(mark);
-	}
-
 	async signIn({ email, password }) {
 		await this.page.goto(`${this.baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
 		await this.page.waitForSelector('input[name="emailOrLdapLoginId"]');
@@ -50,14 +46,8 @@ class EditorPage {
 	/** The first visible element under `selector` whose first line of text is `text`. */
 	async waitForText(selector, text) {
 		try {
-			const handle = await this.page.waitForFunction(
-				(selector, text) =>
-					[...document.querySelectorAll(selector)].find((e) => e.offsetWidth > 0 && e.innerText.split('\n')[0].trim() === text),
-				{},
-				selector,
-				text,
-			);
-			return handle.asElement();
+			const reads = (selector, text) => [...document.querySelectorAll(selector)].find((e) => e.offsetWidth > 0 && e.innerText.split('\n')[0].trim() === text);
+			return (await this.page.waitForFunction(reads, {}, selector, text)).asElement();
 		} catch (error) {
 			throw new Error(`nothing visible reads "${text}" (${selector}): ${error.message}`);
 		}
@@ -69,11 +59,11 @@ class EditorPage {
 	}
 
 	/**
-	 * Opens the node creator (`opener`: the + after the last node, or the canvas's + button),
-	 * searches `search`, opens the node `nodeName` and picks `action`; optionally under a
-	 * category first (e.g. "Triggers (1)"). Resolves once the node's panel is open.
+	 * Opens the node creator (`opener`: the + after the last node, or the canvas's + button), searches `search`, opens the node
+	 * `nodeName` (the search by default) and picks `action`; optionally under a category first (e.g. "Triggers (1)"). Resolves
+	 * once the node's panel is open.
 	 */
-	async addNode({ opener, search, nodeName, category, action }) {
+	async addNode({ opener, search, nodeName = search, category, action }) {
 		await this.page.click(opener);
 		await this.page.waitForSelector('[data-test-id="node-creator-search-bar"]');
 		await this.page.type('[data-test-id="node-creator-search-bar"]', search);
@@ -84,8 +74,8 @@ class EditorPage {
 	}
 
 	/** Types into a parameter's text field (replacing what is there) and leaves the field. */
-	async fill(name, value, root = '') {
-		const field = await this.page.waitForSelector(`${root} ${param(name)} input, ${root} ${param(name)} textarea`);
+	async fill(name, value) {
+		const field = await this.page.waitForSelector(`${param(name)} input, ${param(name)} textarea`);
 		await field.click({ clickCount: 3 });
 		await field.evaluate((e) => e.select?.());
 		await this.page.keyboard.press('Backspace');
@@ -97,8 +87,8 @@ class EditorPage {
 	}
 
 	/**
-	 * Opens a dropdown by clicking `selector`. A click that only takes the focus from another
-	 * dropdown opens nothing, so it clicks again until a menu is open.
+	 * Opens a dropdown by clicking `selector`. A click that only takes the focus from another dropdown opens nothing, so it
+	 * clicks again until a menu is open.
 	 */
 	async openMenu(selector, items) {
 		for (let attempt = 1; ; attempt++) {
@@ -117,12 +107,7 @@ class EditorPage {
 		if ((await this.page.$eval(`${param(name)} input`, (e) => e.value)) === label) return;
 		await this.openMenu(`${param(name)} input`, OPEN_MENU_ITEMS);
 		await this.clickText(OPEN_MENU_ITEMS, label);
-		await this.page.waitForFunction(
-			(selector, label) => document.querySelector(selector)?.value === label,
-			{},
-			`${param(name)} input`,
-			label,
-		);
+		await this.page.waitForFunction((selector, label) => document.querySelector(selector)?.value === label, {}, `${param(name)} input`, label);
 	}
 
 	/** The entries a parameter's dropdown offers (it is closed again afterwards). */
@@ -131,35 +116,29 @@ class EditorPage {
 		const entries = await this.page.$$eval(OPEN_MENU_ITEMS, (items) => items.map((e) => e.innerText.split('\n')[0].trim()));
 		// a second click closes it (Escape would close the whole panel)
 		await this.page.click(`${param(name)} input`);
-		await this.page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'));
+		await this.menuClosed();
 		return entries;
 	}
 
 	/** The entries of the Options collection's "Add option" menu (closed again afterwards). */
 	async optionEntries() {
-		const selector = '.el-select__popper[aria-hidden="false"] [data-test-id="collection-parameter-option"]';
-		await this.openMenu('[data-test-id="collection-parameter-add"]', selector);
-		const entries = await this.page.$$eval(selector, (items) => items.map((e) => e.innerText.trim()));
+		await this.openMenu('[data-test-id="collection-parameter-add"]', OPTION_ITEMS);
+		const entries = await this.page.$$eval(OPTION_ITEMS, (items) => items.map((e) => e.innerText.trim()));
 		await this.page.keyboard.press('Escape');
-		await this.page.waitForFunction(() => !document.querySelector('.el-select__popper[aria-hidden="false"]'));
+		await this.menuClosed();
 		return entries;
 	}
 
-	async addOption(label) {
-		const selector = '.el-select__popper[aria-hidden="false"] [data-test-id="collection-parameter-option"]';
-		await this.openMenu('[data-test-id="collection-parameter-add"]', selector);
-		await this.clickText(selector, label);
-		await this.page.waitForFunction(
-			(label) =>
-				[...document.querySelectorAll('[data-test-id="node-parameters"] [data-test-id="input-label"]')].some(
-					(e) => e.innerText.split('\n')[0].trim() === label,
-				),
-			{},
-			label,
-		);
+	async menuClosed() {
+		await this.page.waitForFunction((popper) => !document.querySelector(popper), {}, OPEN_POPPER);
 	}
 
-	/** Turns a boolean parameter on. */
+	async addOption(label) {
+		await this.openMenu('[data-test-id="collection-parameter-add"]', OPTION_ITEMS);
+		await this.clickText(OPTION_ITEMS, label);
+		await this.waitForText('[data-test-id="node-parameters"] [data-test-id="input-label"]', label);
+	}
+
 	async switchOn(name) {
 		const toggle = await this.page.waitForSelector(`${param(name)} .el-switch`);
 		if (!(await toggle.evaluate((e) => e.classList.contains('is-checked')))) await toggle.click();
@@ -167,8 +146,8 @@ class EditorPage {
 	}
 
 	/**
-	 * The panel's top-level parameters as shown: label, hint and placeholder of each, Resource
-	 * and Operation left out (nested ones, e.g. added options, belong to their collection).
+	 * The panel's top-level parameters as shown: label, hint and placeholder of each, Resource and Operation left out (nested
+	 * ones, e.g. added options, belong to their collection).
 	 */
 	async shownParameters() {
 		return this.page.$$eval('[data-test-id="node-parameters"] [data-test-id="parameter-item"]', (items) =>
@@ -185,36 +164,26 @@ class EditorPage {
 	}
 
 	/**
-	 * Runs the open node ("Execute step") and waits until its output panel shows a successful run
-	 * whose text contains `expected` (e.g. the capability in the task id: a new run, not the last
-	 * one); throws with the panel's text when the run failed.
+	 * Runs the open node ("Execute step") and waits until its output panel shows a successful run whose text contains
+	 * `expected` (e.g. the capability in the task id: a new run, not the last one); throws with the panel's text when the run
+	 * failed.
 	 */
 	async executeStep(expected) {
 		await this.page.click('[data-test-id="node-execute-button"]');
-		const state = await this.page.waitForFunction(
-			(expected) => {
-				const panel = document.querySelector('[data-test-id="output-panel"]');
-				if (!panel) return false;
-				if (panel.querySelector('[data-test-id*="error"]')) return 'failed';
-				return panel.querySelector('[data-test-id="node-run-status-success"]') && panel.innerText.includes(expected) ? 'succeeded' : false;
-			},
-			{ timeout: 120_000 },
-			expected,
-		);
-		if ((await state.jsonValue()) !== 'succeeded') throw new Error(`the run failed; the output panel shows:\n${await this.outputText()}`);
-	}
-
-	async outputMode(mode) {
-		await this.page.click(`[data-test-id="output-panel"] [data-test-id="radio-button-${mode}"]`);
-	}
-
-	async outputText() {
-		return this.page.$eval('[data-test-id="output-panel"]', (e) => e.innerText);
+		const ended = (expected) => {
+			const panel = document.querySelector('[data-test-id="output-panel"]');
+			if (!panel) return false;
+			if (panel.querySelector('[data-test-id*="error"]')) return 'failed';
+			return panel.querySelector('[data-test-id="node-run-status-success"]') && panel.innerText.includes(expected) ? 'succeeded' : false;
+		};
+		const state = await this.page.waitForFunction(ended, { timeout: 120_000 }, expected);
+		const shown = await this.page.$eval('[data-test-id="output-panel"]', (e) => e.innerText);
+		if ((await state.jsonValue()) !== 'succeeded') throw new Error(`the run failed; the output panel shows:\n${shown}`);
 	}
 
 	/** The output's Table view: its column headers and the cells of its first row. */
 	async outputTable() {
-		await this.outputMode('table');
+		await this.page.click('[data-test-id="output-panel"] [data-test-id="radio-button-table"]');
 		await this.page.waitForSelector('[data-test-id="output-panel"] table td');
 		return this.page.$eval('[data-test-id="output-panel"] table', (table) => ({
 			headers: [...table.querySelectorAll('th')].map((e) => e.innerText.trim()).filter(Boolean),
@@ -224,9 +193,20 @@ class EditorPage {
 
 	/** The output's Binary view: the text of its first file card. */
 	async outputBinary() {
-		await this.outputMode('binary');
+		await this.page.click('[data-test-id="output-panel"] [data-test-id="radio-button-binary"]');
 		const card = await this.page.waitForSelector('[data-test-id="output-panel"] [data-test-id="ndv-binary-data_0"]');
 		return card.evaluate((e) => e.innerText);
+	}
+
+	async closePanel() {
+		await this.page.click('[data-test-id="ndv-close-button"]');
+		await this.page.waitForSelector('[data-test-id="ndv"]', { hidden: true });
+	}
+
+	/** Waits until the element under `selector` shows `text`; resolves with all its text. */
+	async waitForContent(selector, text) {
+		await this.page.waitForFunction((selector, text) => document.querySelector(selector)?.innerText.includes(text), {}, selector, text);
+		return this.page.$eval(selector, (e) => e.innerText);
 	}
 
 	/** A screenshot without n8n's toasts ("Credential saved"...), which would cover the panel. */
