@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
 import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
@@ -82,7 +82,7 @@ describe('readNumberOption: ranges', () => {
 });
 
 describe('readBooleanOption', () => {
-	const signCallbackUrl = (options: Record<string, unknown>) => readBooleanOption(options, 'signCallbackUrl', 'Sign Callback URL', true);
+	const signCallbackUrl = (options: IDataObject) => readBooleanOption(options, 'signCallbackUrl', 'Sign Callback URL', true);
 
 	it('falls back when unset and reads booleans and their text', () => {
 		expect([{}, { signCallbackUrl: '' }, { signCallbackUrl: false }, { signCallbackUrl: 'false' }].map(signCallbackUrl)).toEqual([true, true, false, false]);
