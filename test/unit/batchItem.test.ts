@@ -6,27 +6,13 @@ import { taskJson } from '../../nodes/shared/task/taskJson';
 import { recordFailure, recordTask, type BatchItem, type ItemFailure } from '../../nodes/ToMoviee/item/batchItem';
 import { errorJson, outputItem } from '../../nodes/ToMoviee/item/itemOutput';
 
-const node: INode = {
-	id: 'node-1',
-	name: 'ToMoviee',
-	type: 'n8n-nodes-tomoviee.toMoviee',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+const node: INode = { id: 'node-1', name: 'ToMoviee', type: 'n8n-nodes-tomoviee.toMoviee', typeVersion: 1, position: [0, 0], parameters: {} };
 
 const VENDOR_ID = 'tm_reference_img2mask-0-2025080109295bd73652d4';
 const MASK = 'https://out.test/mask.png?Expires=1754809290&Signature=s';
 const INPUTS = { controlType: '2', imageUrl: 'https://in.test/p.jpg' };
 
-const succeeded: Task = normalizeTask({
-	task_id: VENDOR_ID,
-	status: 3,
-	reason: 'success',
-	progress: 100,
-	params: '{"row":7}',
-	result: JSON.stringify({ control_type: '2', mask_path: [MASK] }),
-});
+const succeeded: Task = normalizeTask({ task_id: VENDOR_ID, status: 3, reason: 'success', progress: 100, params: '{"row":7}', result: JSON.stringify({ control_type: '2', mask_path: [MASK] }) });
 const failed: Task = { ...normalizeTask({ task_id: 'tm_f-0-1', status: 4, reason: 'insufficient balance' }), errorCode: 680001, errorMessage: 'insufficient balance' };
 const queued: Task = normalizeTask({ task_id: 'tm_q-0-1', status: 1, position: 3, wait_time: 40 });
 
@@ -41,13 +27,10 @@ function recorded(task: Task, { waited = true, itemIndex = 3 } = {}): BatchItem 
 
 const taskFailure = (task: Task, itemIndex: number): ItemFailure => recorded(task, { itemIndex }).failure!;
 
-/** The same fields in the same order: the order is what a user sees first in n8n's table. */
-const inOrder = (fields: Record<string, unknown>) => Object.entries(fields);
-
 describe('taskJson: the fields in a fixed order, what a user acts on first', () => {
 	it('carries the task, the inputs and the decoded pass-through', () => {
 		expect(Object.entries(taskJson(succeeded, INPUTS))).toEqual(
-			inOrder({
+			Object.entries({
 				status: 'succeeded',
 				resultUrls: [MASK],
 				resultUrlsExpireAt: '2025-08-10T07:01:30.000Z',
@@ -65,7 +48,7 @@ describe('taskJson: the fields in a fixed order, what a user acts on first', () 
 
 	it('shows the queue place of a queued task and leaves out params ToMoviee did not give', () => {
 		expect(Object.entries(taskJson(queued, {}))).toEqual(
-			inOrder({ status: 'queued', resultUrls: [], taskId: 'tm_q-0-1', reason: '', statusCode: 1, progress: 0, queuePosition: 3, waitSeconds: 40, result: null }),
+			Object.entries({ status: 'queued', resultUrls: [], taskId: 'tm_q-0-1', reason: '', statusCode: 1, progress: 0, queuePosition: 3, waitSeconds: 40, result: null }),
 		);
 	});
 

@@ -128,15 +128,8 @@ describe('task ids', () => {
 
 describe('normalizeTask', () => {
 	it('normalizes a query answer', () => {
-		expect(normalizeTask({ task_id: 't1', status: 3, progress: 100, reason: '', result: '{"images_path":["https://x/m.png"]}' })).toEqual({
-			taskId: 't1',
-			status: 'succeeded',
-			statusCode: 3,
-			progress: 100,
-			reason: '',
-			resultUrls: ['https://x/m.png'],
-			result: { images_path: ['https://x/m.png'] },
-		});
+		const answer = normalizeTask({ task_id: 't1', status: 3, progress: 100, reason: '', result: '{"images_path":["https://x/m.png"]}' });
+		expect(answer).toEqual({ taskId: 't1', status: 'succeeded', statusCode: 3, progress: 100, reason: '', resultUrls: ['https://x/m.png'], result: { images_path: ['https://x/m.png'] } });
 	});
 
 	it('reads the vendor sample: reason "success", position and wait_time of a finished task dropped, params kept', () => {
