@@ -43,7 +43,7 @@ describe('number options: one table for the UI default and the parser fallback',
 		const { default: fallback, min, max } = NUMBER_OPTIONS[name];
 		const property = numberOptionProperty(name);
 		expect(property).toMatchObject({ name, type: 'number', default: fallback, typeOptions: { minValue: min, maxValue: max } });
-		expect([readNumberOption({ [name]: '' }, name), readNumberOption({ [name]: null }, name)]).toEqual([fallback, fallback]);
+		expect([{}, { [name]: '' }, { [name]: null }].map((options) => readNumberOption(options, name))).toEqual([fallback, fallback, fallback]);
 		expect(fallback).toBeGreaterThanOrEqual(min);
 		expect(fallback).toBeLessThanOrEqual(max);
 		if (name === 'pollInterval') expect(property.typeOptions).toMatchObject({ numberPrecision: 1 });
