@@ -166,7 +166,14 @@ describe('runPooled', () => {
 
 	it('stops launching when asked and resolves for zero work', async () => {
 		let started = 0;
-		await runPooled(10, 1, async () => void started++, () => started === 2);
+		await runPooled(
+			10,
+			1,
+			async () => {
+				started++;
+			},
+			() => started === 2,
+		);
 		expect(started).toBe(2);
 		await expect(runPooled(0, 5, async () => undefined)).resolves.toBeUndefined();
 	});
