@@ -4,39 +4,30 @@ import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
 import { AUTH_FAILURE_CODES, describeRejection, isCredentialRejection } from '../../nodes/shared/transport/credentialRejection';
 
 describe('isCredentialRejection', () => {
-	it.each([401, 403])('HTTP %d is a rejected key pair', (httpCode) => {
-		expect(isCredentialRejection({ httpCode })).toBe(true);
-	});
+	it.each([
+		{ httpCode: 401 },
+		{ httpCode: 403 },
+		{ httpCode: 200, apiCode: 680008, apiMessage: 'anything' },
+		{ httpCode: 200, apiCode: '40101', apiMessage: '' },
+		{ httpCode: 200, apiCode: 680101, apiMessage: 'invalid app key' },
+		{ httpCode: 200, apiCode: 680102, apiMessage: 'App secret is wrong' },
+		{ httpCode: 200, apiCode: '680103', apiMessage: 'signature verification failed' },
+		{ httpCode: 200, apiCode: 680104, apiMessage: 'Authorization header invalid' },
+		{ httpCode: 200, apiCode: 680105, apiMessage: 'unauthorized' },
+		{ httpCode: 200, apiCode: 680106, apiMessage: 'access key not found' },
+		{ httpCode: 200, apiCode: 680107, apiMessage: 'credential expired' },
+		{ httpCode: 200, apiCode: 680108, apiMessage: '签名错误' },
+	])('%j is a rejected key pair', (answer) => expect(isCredentialRejection(answer)).toBe(true));
 
 	it.each([
-		[680008, 'anything'],
-		['40101', ''],
-		[680101, 'invalid app key'],
-		[680102, 'App secret is wrong'],
-		['680103', 'signature verification failed'],
-		[680104, 'Authorization header invalid'],
-		[680105, 'unauthorized'],
-		[680106, 'access key not found'],
-		[680107, 'credential expired'],
-		[680108, '签名错误'],
-	])('code %j with msg %j is a rejected key pair', (apiCode, apiMessage) => {
-		expect(isCredentialRejection({ httpCode: 200, apiCode, apiMessage })).toBe(true);
-	});
-
-	it.each([
-		[680002, 'task not found'],
-		[680001, 'insufficient balance'],
-		[680007, 'wsid does not belong to this app key (user id mismatch)'],
-		[0, 'signature ok'],
-		['0', 'auth ok'],
-		[undefined, 'auth ok'],
-	])('code %j with msg %j is not', (apiCode, apiMessage) => {
-		expect(isCredentialRejection({ httpCode: 200, apiCode, apiMessage })).toBe(false);
-	});
-
-	it.each([400, 404, 429, 500, 503])('HTTP %d alone is not', (httpCode) => {
-		expect(isCredentialRejection({ httpCode })).toBe(false);
-	});
+		{ httpCode: 200, apiCode: 680002, apiMessage: 'task not found' },
+		{ httpCode: 200, apiCode: 680001, apiMessage: 'insufficient balance' },
+		{ httpCode: 200, apiCode: 680007, apiMessage: 'wsid does not belong to this app key (user id mismatch)' },
+		{ httpCode: 200, apiCode: 0, apiMessage: 'signature ok' },
+		{ httpCode: 200, apiCode: '0', apiMessage: 'auth ok' },
+		{ httpCode: 200, apiCode: undefined, apiMessage: 'auth ok' },
+		...[400, 404, 429, 500, 503].map((httpCode) => ({ httpCode })),
+	])('%j is not a rejected key pair', (answer) => expect(isCredentialRejection(answer)).toBe(false));
 
 	it('describes the answer in the message', () => {
 		expect(describeRejection({ httpCode: 401, apiMessage: 'Unauthorized' })).toBe('ToMoviee rejected the app key/secret (HTTP 401: Unauthorized)');

@@ -33,23 +33,14 @@ describe('MinHeap', () => {
 });
 
 describe('estimatedEndAt', () => {
-	it('uses the rate between two looks', () => {
+	it.each([
 		// 20 % at 1 s, 60 % at 3 s: 20 % a second, 40 % left -> 2 s more
-		expect(estimatedEndAt(0, { at: 1000, progress: 20 }, { at: 3000, progress: 60 })).toBe(5000);
-	});
-
-	it('after one look, the rate since the task was accepted (errs late after a queue)', () => {
-		expect(estimatedEndAt(0, undefined, { at: 2000, progress: 50 })).toBe(4000);
-		expect(estimatedEndAt(1000, undefined, { at: 2000, progress: 25 })).toBe(5000);
-	});
-
-	it('falls back to the one-look rate when progress did not move', () => {
-		expect(estimatedEndAt(0, { at: 1000, progress: 50 }, { at: 2000, progress: 50 })).toBe(4000);
-	});
-
-	it('gives nothing without progress to go by', () => {
-		expect(estimatedEndAt(0, undefined, { at: 1000, progress: 0 })).toBeUndefined();
-		expect(estimatedEndAt(0, undefined, { at: 1000, progress: 100 })).toBeUndefined();
-		expect(estimatedEndAt(1000, undefined, { at: 1000, progress: 50 })).toBeUndefined();
-	});
+		['uses the rate between two looks', 0, { at: 1000, progress: 20 }, { at: 3000, progress: 60 }, 5000],
+		['after one look, the rate since the task was accepted', 0, undefined, { at: 2000, progress: 50 }, 4000],
+		['after one look, the rate since acceptance (errs late after a queue)', 1000, undefined, { at: 2000, progress: 25 }, 5000],
+		['falls back to the one-look rate when progress did not move', 0, { at: 1000, progress: 50 }, { at: 2000, progress: 50 }, 4000],
+		['gives nothing without progress', 0, undefined, { at: 1000, progress: 0 }, undefined],
+		['gives nothing for a finished task', 0, undefined, { at: 1000, progress: 100 }, undefined],
+		['gives nothing without time since acceptance', 1000, undefined, { at: 1000, progress: 50 }, undefined],
+	])('%s', (_rule, acceptedAt, previous, latest, endAt) => expect(estimatedEndAt(acceptedAt, previous, latest)).toBe(endAt));
 });

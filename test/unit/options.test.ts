@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
 import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
@@ -15,15 +15,8 @@ import { InputError } from '../../nodes/shared/parameters/validation';
 const NAMES = Object.keys(NUMBER_OPTIONS) as NumberOptionName[];
 const MB = 1024 * 1024;
 
-function fieldOf(action: () => unknown): string {
-	try {
-		action();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InputError);
-		return (error as InputError).field;
-	}
-	throw new Error('expected an InputError');
-}
+/** What the node turns into a NodeOperationError on `field`. */
+const inputError = (field: string) => expect.objectContaining({ name: InputError.name, field });
 
 /** Every property of a node description, options and collections included. */
 function allProperties(properties: INodeProperties[]): INodeProperties[] {
@@ -34,28 +27,30 @@ function allProperties(properties: INodeProperties[]): INodeProperties[] {
 }
 
 describe('number options: one table for the UI default and the parser fallback', () => {
-	it('covers the options of both nodes', () => {
-		expect(NAMES.sort()).toEqual(['maxBodySizeKb', 'maxConcurrency', 'maxDownloadSizeMb', 'maxTries', 'pollInterval', 'requestTimeout', 'timeout']);
+	it('covers the options of both nodes with the documented defaults', () => {
+		expect(Object.fromEntries(NAMES.map((name) => [name, readNumberOption({}, name)]))).toEqual({
+			maxConcurrency: 200,
+			maxTries: 4,
+			pollInterval: 5,
+			requestTimeout: 30,
+			timeout: 600,
+			maxDownloadSizeMb: 50,
+			maxBodySizeKb: 1024,
+		});
 	});
 
-	it.each(NAMES)('%s: the property default is what an unset option reads as', (name) => {
-		const property = numberOptionProperty(name);
-		expect(property.name).toBe(name);
-		expect(property.type).toBe('number');
-		expect(property.default).toBe(readNumberOption({}, name));
-		expect(property.default).toBe(NUMBER_OPTIONS[name].default);
-		expect(readNumberOption({ [name]: '' }, name)).toBe(property.default);
-		expect(readNumberOption({ [name]: null }, name)).toBe(property.default);
-		expect(property.typeOptions).toMatchObject({ minValue: NUMBER_OPTIONS[name].min, maxValue: NUMBER_OPTIONS[name].max });
-	});
-
-	it.each(NAMES)('%s: the default lies within its range', (name) => {
+	it.each(NAMES)('%s: the property default, within its range, is what an unset option reads as; one decimal place for the poll interval only', (name) => {
 		const { default: fallback, min, max } = NUMBER_OPTIONS[name];
+		const property = numberOptionProperty(name);
+		expect(property).toMatchObject({ name, type: 'number', default: fallback, typeOptions: { minValue: min, maxValue: max } });
+		expect([{}, { [name]: '' }, { [name]: null }].map((options) => readNumberOption(options, name))).toEqual([fallback, fallback, fallback]);
 		expect(fallback).toBeGreaterThanOrEqual(min);
 		expect(fallback).toBeLessThanOrEqual(max);
+		if (name === 'pollInterval') expect(property.typeOptions).toMatchObject({ numberPrecision: 1 });
+		else expect(property.typeOptions).not.toHaveProperty('numberPrecision');
 	});
 
-	it('the nodes show the table\'s defaults and ranges for every number option they have', () => {
+	it("the nodes show the table's defaults and ranges for every number option they have", () => {
 		const properties = [...allProperties(new ToMoviee().description.properties), ...allProperties(new ToMovieeTrigger().description.properties)];
 		const numbered = properties.filter((property) => (NAMES as string[]).includes(property.name));
 		expect(new Set(numbered.map((property) => property.name))).toEqual(new Set(NAMES));
@@ -65,37 +60,13 @@ describe('number options: one table for the UI default and the parser fallback',
 			expect(property.typeOptions).toMatchObject({ minValue: NUMBER_OPTIONS[name].min, maxValue: NUMBER_OPTIONS[name].max });
 		}
 	});
-
-	it('shows one decimal place only for the poll interval', () => {
-		expect(numberOptionProperty('pollInterval').typeOptions).toMatchObject({ numberPrecision: 1 });
-		for (const name of NAMES.filter((n) => n !== 'pollInterval')) expect(numberOptionProperty(name).typeOptions).not.toHaveProperty('numberPrecision');
-	});
-
-	it('has the documented defaults', () => {
-		expect(NAMES.map((name) => [name, readNumberOption({}, name)])).toEqual(
-			expect.arrayContaining([
-				['maxConcurrency', 200],
-				['maxTries', 4],
-				['pollInterval', 5],
-				['requestTimeout', 30],
-				['timeout', 600],
-				['maxDownloadSizeMb', 50],
-				['maxBodySizeKb', 1024],
-			]),
-		);
-	});
 });
 
 describe('readNumberOption: ranges', () => {
 	it.each(NAMES)('%s: accepts its bounds and refuses values outside them', (name) => {
 		const { min, max } = NUMBER_OPTIONS[name];
-		expect(readNumberOption({ [name]: min }, name)).toBe(min);
-		expect(readNumberOption({ [name]: max }, name)).toBe(max);
-		expect(readNumberOption({ [name]: String(max) }, name)).toBe(max);
-		expect(fieldOf(() => readNumberOption({ [name]: min - 0.01 }, name))).toBe(name);
-		expect(fieldOf(() => readNumberOption({ [name]: max + 1 }, name))).toBe(name);
-		expect(fieldOf(() => readNumberOption({ [name]: 'many' }, name))).toBe(name);
-		expect(fieldOf(() => readNumberOption({ [name]: Number.NaN }, name))).toBe(name);
+		expect([min, max, String(max)].map((value) => readNumberOption({ [name]: value }, name))).toEqual([min, max, max]);
+		for (const value of [min - 0.01, max + 1, 'many', Number.NaN]) expect(() => readNumberOption({ [name]: value }, name)).toThrow(inputError(name));
 	});
 
 	it('names the option in the message', () => {
@@ -111,36 +82,31 @@ describe('readNumberOption: ranges', () => {
 });
 
 describe('readBooleanOption', () => {
+	const signCallbackUrl = (options: IDataObject) => readBooleanOption(options, 'signCallbackUrl', 'Sign Callback URL', true);
+
 	it('falls back when unset and reads booleans and their text', () => {
-		expect(readBooleanOption({}, 'signCallbackUrl', 'Sign Callback URL', true)).toBe(true);
-		expect(readBooleanOption({ signCallbackUrl: '' }, 'signCallbackUrl', 'Sign Callback URL', true)).toBe(true);
-		expect(readBooleanOption({ signCallbackUrl: false }, 'signCallbackUrl', 'Sign Callback URL', true)).toBe(false);
-		expect(readBooleanOption({ signCallbackUrl: 'false' }, 'signCallbackUrl', 'Sign Callback URL', true)).toBe(false);
-		expect(fieldOf(() => readBooleanOption({ signCallbackUrl: 'no' }, 'signCallbackUrl', 'Sign Callback URL', true))).toBe('signCallbackUrl');
+		expect([{}, { signCallbackUrl: '' }, { signCallbackUrl: false }, { signCallbackUrl: 'false' }].map(signCallbackUrl)).toEqual([true, true, false, false]);
+		expect(() => signCallbackUrl({ signCallbackUrl: 'no' })).toThrow(inputError('signCallbackUrl'));
 	});
 });
 
 describe('readDownloadSettings', () => {
-	it('downloads nothing unless asked', () => {
-		expect(readDownloadSettings({})).toBeUndefined();
-		expect(readDownloadSettings({ download: false })).toBeUndefined();
-		expect(readDownloadSettings({ download: 'false', binaryPropertyName: '__proto__' })).toBeUndefined();
-	});
+	it.each([
+		['downloads nothing unless asked', {}, undefined],
+		['downloads nothing when switched off', { download: false }, undefined],
+		['reads no field name when switched off by text', { download: 'false', binaryPropertyName: '__proto__' }, undefined],
+		['defaults to the data field and the Max Download Size default', { download: true }, { binaryPropertyName: 'data', maxBytes: 50 * MB }],
+		['reads the switch as text', { download: 'true' }, { binaryPropertyName: 'data', maxBytes: 50 * MB }],
+		['takes the field name and size from the options', { download: true, binaryPropertyName: ' mask ', maxDownloadSizeMb: 2 }, { binaryPropertyName: 'mask', maxBytes: 2 * MB }],
+	])('%s', (_rule, options, settings) => expect(readDownloadSettings(options)).toEqual(settings));
 
-	it('defaults to the data field and the Max Download Size default', () => {
-		expect(readDownloadSettings({ download: true })).toEqual({ binaryPropertyName: 'data', maxBytes: 50 * MB });
-		expect(readDownloadSettings({ download: 'true' })).toEqual({ binaryPropertyName: 'data', maxBytes: 50 * MB });
-	});
-
-	it('takes the field name and size from the options', () => {
-		expect(readDownloadSettings({ download: true, binaryPropertyName: ' mask ', maxDownloadSizeMb: 2 })).toEqual({ binaryPropertyName: 'mask', maxBytes: 2 * MB });
-	});
-
-	it('refuses a prototype field name, a size out of range and a non-boolean switch', () => {
-		expect(fieldOf(() => readDownloadSettings({ download: true, binaryPropertyName: '__proto__' }))).toBe('binaryPropertyName');
-		expect(fieldOf(() => readDownloadSettings({ download: true, binaryPropertyName: 'my file' }))).toBe('binaryPropertyName');
-		expect(fieldOf(() => readDownloadSettings({ download: true, maxDownloadSizeMb: 0 }))).toBe('maxDownloadSizeMb');
-		expect(fieldOf(() => readDownloadSettings({ download: true, maxDownloadSizeMb: 2048 }))).toBe('maxDownloadSizeMb');
-		expect(fieldOf(() => readDownloadSettings({ download: 'yes' }))).toBe('download');
+	it.each([
+		[{ download: true, binaryPropertyName: '__proto__' }, 'binaryPropertyName'],
+		[{ download: true, binaryPropertyName: 'my file' }, 'binaryPropertyName'],
+		[{ download: true, maxDownloadSizeMb: 0 }, 'maxDownloadSizeMb'],
+		[{ download: true, maxDownloadSizeMb: 2048 }, 'maxDownloadSizeMb'],
+		[{ download: 'yes' }, 'download'],
+	])('refuses a prototype field name, a size out of range and a non-boolean switch: %j', (options, field) => {
+		expect(() => readDownloadSettings(options)).toThrow(inputError(field));
 	});
 });
