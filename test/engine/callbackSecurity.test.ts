@@ -1,13 +1,9 @@
-import { createHmac } from 'crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { request } from 'undici';
 
-import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
-import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
-import { startWebhookServer, type WebhookServer } from '../harness';
-import { APP_KEY, APP_SECRET, apiRequests, FAST_WAIT, recognize, runToMoviee, useSimulator } from './fixtures';
+import type { WebhookServer } from '../harness';
+import { APP_KEY, apiRequests, FAST_WAIT, post, recognize, runToMoviee, signed, startTrigger, useSimulator } from './fixtures';
 
 /** The ToMoviee Trigger and downloads against forged callbacks, SSRF, huge files and redirects (issue 13). */
 const simulator = useSimulator({ taskDurationMs: 60 });
@@ -16,27 +12,9 @@ let hookUrl: string;
 
 afterEach(async () => await server?.close());
 
-async function startTrigger(options: IDataObject = {}, statuses?: string[]): Promise<void> {
-	server = await startWebhookServer({
-		nodeType: new ToMovieeTrigger(),
-		node: { webhookId: `hook-${Math.random().toString(36).slice(2)}`, parameters: { ...(statuses ? { statuses } : {}), options } as INodeParameters },
-		credentialTypes: { toMovieeApi: new ToMovieeApi() },
-		credentials: { toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, baseUrl: simulator.url } } },
-	});
+async function serveTrigger(options: IDataObject = {}, statuses?: string[]): Promise<void> {
+	server = await startTrigger({ ...(statuses ? { statuses } : {}), options } as INodeParameters, { baseUrl: simulator.url });
 	hookUrl = server.getNodeWebhookUrl('default');
-}
-
-/** tm_signature = base64url(HMAC-SHA256(secret, origin + pathname)), as the README's signer. */
-function signed(url: string, secret = APP_SECRET): string {
-	const parsed = new URL(url);
-	parsed.searchParams.set('tm_signature', createHmac('sha256', secret).update(parsed.origin + parsed.pathname).digest('base64url'));
-	return parsed.toString();
-}
-
-async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-	const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-	const text = await response.body.text();
-	return { status: response.statusCode, text };
 }
 
 /** A task that really ran at the simulator, and its bare callback body as ToMoviee sends it. */
@@ -58,7 +36,7 @@ async function capture(): Promise<{ server: Server; url: string; seen: IncomingH
 
 describe('a key pair ToMoviee rejects', () => {
 	it.each(['http401', 'code'])('(%s) the look-up is answered 503 naming the rejected key pair, nothing starts', async (authFailure) => {
-		await startTrigger();
+		await serveTrigger();
 		const { body } = await endedTask();
 		simulator.configure({ appKey: 'rotated-key', authFailure });
 		try {
@@ -74,10 +52,10 @@ describe('a key pair ToMoviee rejects', () => {
 
 describe('signatures bound to the public URL', () => {
 	it('a genuine signed callback starts one execution with the outcome ToMoviee reports', async () => {
-		await startTrigger();
+		await serveTrigger();
 		const { taskId, body } = await endedTask();
 		const answer = await post(signed(hookUrl), body);
-		expect(answer).toEqual({ status: 200, text: JSON.stringify({ code: 0, msg: 'ok' }) });
+		expect(answer).toMatchObject({ status: 200, text: JSON.stringify({ code: 0, msg: 'ok' }) });
 		expect(server.executions).toHaveLength(1);
 		const [[item]] = server.executions[0].workflowData;
 		expect(item.json).toMatchObject({ taskId, status: 'succeeded', reason: 'success', params: 'row-7' });
@@ -85,7 +63,7 @@ describe('signatures bound to the public URL', () => {
 	});
 
 	it('a URL signed for another host does not open this trigger', async () => {
-		await startTrigger();
+		await serveTrigger();
 		const { body } = await endedTask();
 		const path = new URL(hookUrl).pathname;
 		const evil = new URL(signed(`https://evil.test${path}`));
@@ -95,7 +73,7 @@ describe('signatures bound to the public URL', () => {
 	});
 
 	it('unsigned calls are refused unless allowed; allowed ones are still verified', async () => {
-		await startTrigger({ allowUnsigned: true });
+		await serveTrigger({ allowUnsigned: true });
 		const { body } = await endedTask();
 		// ToMoviee does not know the task (yet): asked again, never acknowledged and dropped
 		expect((await post(hookUrl, { ...body, task_id: 'tm_reference_img2mask-0-000forged' })).status).toBe(503);
@@ -107,7 +85,7 @@ describe('signatures bound to the public URL', () => {
 
 describe('outcomes come from ToMoviee, not from the body', () => {
 	it('a signed callback for a task ToMoviee does not know starts nothing (503, retryable), and the genuine one afterwards starts one', async () => {
-		await startTrigger();
+		await serveTrigger();
 		const { taskId, body } = await endedTask();
 		const forged = await post(signed(hookUrl), { ...body, task_id: 'tm_reference_img2mask-0-000000forged' });
 		expect(forged.status).toBe(503);
@@ -121,7 +99,7 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 	it('made-up result URLs are never fetched: only the URLs ToMoviee gives are', async () => {
 		const secret = await capture();
 		try {
-			await startTrigger({ download: true });
+			await serveTrigger({ download: true });
 			const { body } = await endedTask();
 			const forged = { ...body, result: JSON.stringify({ images_path: [`${secret.url}/secret`] }) };
 			expect((await post(signed(hookUrl), forged)).status).toBe(200);
@@ -134,7 +112,7 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 	});
 
 	it('a reported end of a task ToMoviee still shows running starts nothing and is answered 503; the retry once it ended starts exactly one execution', async () => {
-		await startTrigger();
+		await serveTrigger();
 		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/late.png?duration=600', { waitForCompletion: false }) });
 		const taskId = run.items[0].json.taskId as string;
 		const early = await post(signed(hookUrl), { task_id: taskId, status: 3, result: '{}' });
@@ -149,7 +127,7 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 	});
 
 	it("ToMoviee's final status is what the trigger emits, whatever status the body claims", async () => {
-		await startTrigger();
+		await serveTrigger();
 		const { taskId, body } = await endedTask();
 		expect((await post(signed(hookUrl), { ...body, status: 4, reason: 'made up' })).status).toBe(200);
 		expect(server.executions).toHaveLength(1);
@@ -157,7 +135,7 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 	});
 
 	it("with verification on, params come only from ToMoviee's answer, never from the body", async () => {
-		await startTrigger();
+		await serveTrigger();
 		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/noparams.png'), continueOnFail: true });
 		const taskId = run.items[0].json.taskId as string;
 		await post(signed(hookUrl), { ...simulator.tasks.get(taskId).view(), params: '{"forged":true}' });
@@ -166,7 +144,7 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 	});
 
 	it('Verify With ToMoviee off believes the body (the old trade-off)', async () => {
-		await startTrigger({ verifyWithApi: false });
+		await serveTrigger({ verifyWithApi: false });
 		await post(signed(hookUrl), { task_id: 'tm_unverified-0-1', status: 3, result: '{}' });
 		expect(server.executions).toHaveLength(1);
 		expect(simulator.requests).toHaveLength(0);
@@ -175,7 +153,7 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 
 describe('Include Raw', () => {
 	it('removes the signature from every header and the query, and drops credential headers', async () => {
-		await startTrigger({ includeRaw: true });
+		await serveTrigger({ includeRaw: true });
 		const { body } = await endedTask();
 		const url = signed(`${hookUrl}?row=1`);
 		const signature = new URL(url).searchParams.get('tm_signature')!;
@@ -199,7 +177,7 @@ describe('downloads that cannot hurt the instance', () => {
 	it("an unverified body's URL at a private address is refused by n8n's enforced egress filter, without a request", async () => {
 		const privateHost = await capture();
 		try {
-			await startTrigger({ verifyWithApi: false, download: true });
+			await serveTrigger({ verifyWithApi: false, download: true });
 			const answer = await post(signed(hookUrl), { task_id: 'tm_unverified-0-2', status: 3, result: JSON.stringify({ images_path: [`${privateHost.url}/internal.png`] }) });
 			expect(answer.status).toBe(200);
 			const [[item]] = server.executions[0].workflowData;

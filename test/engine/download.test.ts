@@ -1,10 +1,4 @@
-import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
-import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
-import { startWebhookServer } from '../harness';
-import { createHmac } from 'crypto';
-import { request } from 'undici';
-
-import { APP_KEY, APP_SECRET, WSID, apiRequests, imagesItems, recognize, runToMoviee, useSimulator } from './fixtures';
+import { apiRequests, post, signed, startTrigger, imagesItems, recognize, runToMoviee, useSimulator } from './fixtures';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const simulator = useSimulator({ taskDurationMs: 100 }, { eachTest: { publicUrl: null } });
@@ -94,22 +88,14 @@ describe('Download Result Images', () => {
 	});
 
 	it('the trigger downloads the mask of a succeeded callback, and reports an expired one', async () => {
-		const server = await startWebhookServer({
-			nodeType: new ToMovieeTrigger(),
-			// Unverified, so that the made-up expired URL of the second callback is fetched.
-			node: { webhookId: 'download-hook', parameters: { options: { download: true, verifyWithApi: false } } },
-			credentialTypes: { toMovieeApi: new ToMovieeApi() },
-			credentials: { toMovieeApi: { id: '1', name: 'c', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, baseUrl: simulator.url } } },
-		});
+		// Unverified, so that the made-up expired URL of the second callback is fetched.
+		const server = await startTrigger({ options: { download: true, verifyWithApi: false } }, { baseUrl: simulator.url });
 		try {
 			const submitted = await runToMoviee(simulator, { parameters: recognize('https://x.test/g.png', { controlType: '1' }) });
 			const taskId = submitted.items[0].json.taskId as string;
-			const url = new URL(server.getNodeWebhookUrl('default'));
-			url.searchParams.set('tm_signature', createHmac('sha256', APP_SECRET).update(url.origin + url.pathname).digest('base64url'));
-			const post = async (body: unknown) =>
-				(await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).statusCode;
-			expect(await post(simulator.tasks.get(taskId).view())).toBe(200);
-			expect(await post({ task_id: 'tm_old', status: 3, result: JSON.stringify({ images_path: [`${simulator.url}/masks/expired.png`] }) })).toBe(200);
+			const url = signed(server.getNodeWebhookUrl('default'));
+			expect((await post(url, simulator.tasks.get(taskId).view())).status).toBe(200);
+			expect((await post(url, { task_id: 'tm_old', status: 3, result: JSON.stringify({ images_path: [`${simulator.url}/masks/expired.png`] }) })).status).toBe(200);
 			expect(server.executions).toHaveLength(2);
 			const [fresh, expired] = server.executions.map((execution) => execution.workflowData[0][0]);
 			expect(fresh.binary!.data).toMatchObject({ fileName: `${taskId}-pose.png`, mimeType: 'image/png' });

@@ -1,8 +1,12 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { createHmac } from 'crypto';
+import { request } from 'undici';
+
 import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
-import { runWorkflow, type HarnessOptions, type TestNodeSpec, type WorkflowRunResult } from '../harness';
+import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
+import { runWorkflow, startWebhookServer, type HarnessOptions, type TestNodeSpec, type WebhookServer, type WorkflowRunResult } from '../harness';
 
 const { createSimulator } = require('../simulator');
 
@@ -103,4 +107,38 @@ export function recognize(imageUrl: string, extra: IDataObject = {}, options: ID
 
 export function imagesItems(urls: string[]): INodeExecutionData[] {
 	return urls.map((imageUrl) => ({ json: { imageUrl } }));
+}
+
+/** A ToMoviee Trigger served by the harness, its credential pointing at `baseUrl` (the simulator). */
+export async function startTrigger(
+	parameters: INodeParameters,
+	{ baseUrl, ...server }: { baseUrl?: string; failStarts?: number; nodeId?: string; webhookId?: string; nodeType?: ToMovieeTrigger } = {},
+): Promise<WebhookServer> {
+	return await startWebhookServer({
+		nodeType: server.nodeType ?? new ToMovieeTrigger(),
+		node: { webhookId: server.webhookId ?? `hook-${Math.random().toString(36).slice(2)}`, ...(server.nodeId ? { id: server.nodeId } : {}), parameters },
+		credentialTypes: { toMovieeApi: new ToMovieeApi() },
+		credentials: { toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, ...(baseUrl ? { baseUrl } : {}) } } },
+		failStarts: server.failStarts,
+	});
+}
+
+/** tm_signature = base64url(HMAC-SHA256(secret, origin + pathname)), as the README's signer. */
+export function signed(url: string, secret = APP_SECRET): string {
+	const parsed = new URL(url);
+	parsed.searchParams.set('tm_signature', createHmac('sha256', secret).update(parsed.origin + parsed.pathname).digest('base64url'));
+	return parsed.toString();
+}
+
+/** POSTs JSON (a string is sent as it is): the status, the text and, when it is JSON, the parsed body. */
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+	const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+	const text = await response.body.text();
+	let json: any;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = text;
+	}
+	return { status: response.statusCode, text, json };
 }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'fs';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { join } from 'path';
 
 import { ToMoviee } from '../../nodes/ToMoviee/ToMoviee.node';
 import { FAST_WAIT, runToMoviee, useSimulator } from './fixtures';
@@ -316,28 +314,6 @@ describe('the node description', () => {
 		for (const property of properties.filter((p) => p.name === 'options')) {
 			const names = (property.options as Array<{ displayName: string }>).map((option) => option.displayName);
 			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
-		}
-	});
-});
-
-describe('the example workflows of the new resources', () => {
-	it.each([
-		['text-to-video', 'video.mp4'],
-		['reference-to-image', 'image.png'],
-		['music-batch', 'music.mp3'],
-	])('examples/%s: its ToMoviee node runs on the items its list node makes', async (name, file) => {
-		const workflow = JSON.parse(readFileSync(join(__dirname, '../../examples', `${name}.workflow.json`), 'utf8'));
-		const list = workflow.nodes.find((node: any) => node.type === 'n8n-nodes-base.set');
-		const split = workflow.nodes.find((node: any) => node.type === 'n8n-nodes-base.splitOut');
-		const toMoviee = workflow.nodes.find((node: any) => node.type === 'n8n-nodes-tomoviee.toMoviee');
-		const entries = JSON.parse(list.parameters.jsonOutput)[split.parameters.fieldToSplitOut] as IDataObject[];
-		const parameters = { ...toMoviee.parameters, options: { ...toMoviee.parameters.options, ...FAST_WAIT } };
-		const run = await runToMoviee(simulator, { parameters, items: entries.map((json) => ({ json })) });
-		expect(run.error).toBeUndefined();
-		expect(run.items).toHaveLength(entries.length);
-		for (const item of run.items) {
-			expect(item.json.status).toBe('succeeded');
-			expect(item.binary?.data?.fileName).toBe(`${item.json.taskId}-${file}`);
 		}
 	});
 });

@@ -5,7 +5,7 @@ import { request } from 'undici';
 
 import { START_NODE_TYPE, runWorkflow, startWebhookServer, type WebhookServer } from '../harness';
 import { ledgerOf } from '../../nodes/ToMoviee/waitForCallback/confirmReportedEnds';
-import { NODE_TYPE, apiRequests, imagesItems, recognize, toMovieeHarness, useSimulator } from './fixtures';
+import { NODE_TYPE, apiRequests, imagesItems, post, recognize, toMovieeHarness, useSimulator } from './fixtures';
 
 const simulator = useSimulator({}, { resetEachTest: false });
 let server: WebhookServer;
@@ -128,25 +128,17 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 			node: { type: NODE_TYPE, parameters: recognize('https://x.test/never.png', { waitMethod: 'callback' }, { timeout: 300 }) },
 		});
 		expect(run.status).toBe('waiting');
-		const post = async (url: string) => {
-			const answer = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-			return { status: answer.statusCode, json: await answer.body.json() };
-		};
 		const unsigned = new URL(run.resumeUrl);
 		unsigned.searchParams.delete('signature');
-		expect(await post(unsigned.toString())).toEqual({ status: 401, json: { error: 'Invalid token' } });
-		expect((await post(`${server.url}/webhook-waiting/no-such-execution`)).status).toBe(404);
+		expect(await post(unsigned.toString(), {})).toMatchObject({ status: 401, json: { error: 'Invalid token' } });
+		expect((await post(`${server.url}/webhook-waiting/no-such-execution`, {})).status).toBe(404);
 		expect(run.execution.deliveries).toEqual([{ statusCode: 401, resumed: false }]);
 		expect(run.execution.status).toBe('waiting');
 	});
 });
 
 describe('Wait for Callback: the resume URL cannot be turned into cost or loss', () => {
-	const postJson = async (url: string, body: unknown) => {
-		const answer = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-		await answer.body.dump();
-		return answer.statusCode;
-	};
+	const postJson = async (url: string, body: unknown) => (await post(url, body)).status;
 	const queries = () => apiRequests(simulator, 'query').length;
 
 	it('token-less checks, claims, status-less posts and huge bodies cost at most a look-up per few seconds; the real callback still resumes', async () => {

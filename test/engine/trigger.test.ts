@@ -1,60 +1,16 @@
-import { createHmac } from 'crypto';
 import type { INodeParameters } from 'n8n-workflow';
-import { request } from 'undici';
 
-import { ToMovieeApi } from '../../credentials/ToMovieeApi.credentials';
 import { ToMovieeTrigger } from '../../nodes/ToMovieeTrigger/ToMovieeTrigger.node';
-import { startWebhookServer, type WebhookServer } from '../harness';
-import { APP_KEY, APP_SECRET, WSID } from './fixtures';
-
-const credentials = {
-	toMovieeApi: { id: '1', name: 'ToMoviee account', data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID } },
-};
+import type { WebhookServer } from '../harness';
+import { post, signed, startTrigger } from './fixtures';
 
 /**
  * The trigger's own mechanics (body forms, signature, filters, de-duplication, Include Raw) with
  * Verify With ToMoviee off, so made-up task ids are believed; verification itself is in
  * callbackSecurity.test.ts.
  */
-async function startTrigger(
-	parameters: INodeParameters = {},
-	server: { failStarts?: number; nodeId?: string; webhookId?: string; nodeType?: ToMovieeTrigger } = {},
-): Promise<WebhookServer> {
-	const options = { verifyWithApi: false, ...((parameters.options as INodeParameters | undefined) ?? {}) };
-	return await startWebhookServer({
-		nodeType: server.nodeType ?? new ToMovieeTrigger(),
-		node: {
-			webhookId: server.webhookId ?? `hook-${Math.random().toString(36).slice(2)}`,
-			...(server.nodeId ? { id: server.nodeId } : {}),
-			parameters: { ...parameters, options },
-		},
-		credentialTypes: { toMovieeApi: new ToMovieeApi() },
-		credentials,
-		failStarts: server.failStarts,
-	});
-}
-
-function signed(url: string, secret = APP_SECRET): string {
-	const parsed = new URL(url);
-	parsed.searchParams.set('tm_signature', createHmac('sha256', secret).update(parsed.origin + parsed.pathname).digest('base64url'));
-	return parsed.toString();
-}
-
-async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-	const response = await request(url, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', ...headers },
-		body: typeof body === 'string' ? body : JSON.stringify(body),
-	});
-	const text = await response.body.text();
-	let json: any;
-	try {
-		json = JSON.parse(text);
-	} catch {
-		json = text;
-	}
-	return { status: response.statusCode, json };
-}
+const startUnverified = async (parameters: INodeParameters = {}, server: Parameters<typeof startTrigger>[1] = {}) =>
+	await startTrigger({ ...parameters, options: { verifyWithApi: false, ...((parameters.options as INodeParameters | undefined) ?? {}) } }, server);
 
 const RESULT = '{"images_path":["https://cdn.example.com/m/1.png"],"control_type":"2"}';
 let counter = 0;
@@ -63,7 +19,7 @@ const nextId = () => `tm_trigger_${++counter}`;
 let server: WebhookServer;
 let hookUrl: string;
 beforeEach(async () => {
-	server = await startTrigger();
+	server = await startUnverified();
 	hookUrl = server.getNodeWebhookUrl('default');
 });
 afterEach(async () => await server.close());
@@ -76,7 +32,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 	])('accepts a signed callback as %s: one execution in the action node shape', async (_form, body) => {
 		const taskId = nextId();
 		const answer = await post(signed(hookUrl), body(taskId));
-		expect(answer).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(answer).toMatchObject({ status: 200, json: { code: 0, msg: 'ok' } });
 		expect(server.executions).toHaveLength(1);
 		const [[item]] = server.executions[0].workflowData;
 		expect(item.json).toMatchObject({
@@ -119,7 +75,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 
 	it('accepts unsigned calls only when Allow Unsigned is on, and still checks a given signature', async () => {
 		await server.close();
-		server = await startTrigger({ options: { allowUnsigned: true } });
+		server = await startUnverified({ options: { allowUnsigned: true } });
 		hookUrl = server.getNodeWebhookUrl('default');
 		expect((await post(hookUrl, { task_id: nextId(), status: 3 })).status).toBe(200);
 		expect((await post(`${hookUrl}?tm_signature=forged`, { task_id: nextId(), status: 3 })).status).toBe(401);
@@ -141,7 +97,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 
 	it('an oversized body gets 413, nothing starts', async () => {
 		await server.close();
-		server = await startTrigger({ options: { maxBodySizeKb: 1 } });
+		server = await startUnverified({ options: { maxBodySizeKb: 1 } });
 		hookUrl = server.getNodeWebhookUrl('default');
 		const answer = await post(signed(hookUrl), { task_id: nextId(), status: 3, result: 'x'.repeat(4096) });
 		expect(answer.status).toBe(413);
@@ -150,13 +106,13 @@ describe('ToMoviee Trigger over real HTTP', () => {
 
 	it('a status outside the filter is answered 200 and starts nothing', async () => {
 		const answer = await post(signed(hookUrl), { task_id: nextId(), status: 2, progress: 40 });
-		expect(answer).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(answer).toMatchObject({ status: 200, json: { code: 0, msg: 'ok' } });
 		expect(server.executions).toHaveLength(0);
 	});
 
 	it('a chosen non-final status starts a run', async () => {
 		await server.close();
-		server = await startTrigger({ statuses: ['processing'] });
+		server = await startUnverified({ statuses: ['processing'] });
 		hookUrl = server.getNodeWebhookUrl('default');
 		await post(signed(hookUrl), { task_id: nextId(), status: 2, progress: 40 });
 		await post(signed(hookUrl), { task_id: nextId(), status: 3 });
@@ -182,7 +138,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 
 	it('the same task with a new status is not a duplicate', async () => {
 		await server.close();
-		server = await startTrigger({ statuses: ['processing', 'succeeded'] });
+		server = await startUnverified({ statuses: ['processing', 'succeeded'] });
 		hookUrl = server.getNodeWebhookUrl('default');
 		const taskId = nextId();
 		await post(signed(hookUrl), { task_id: taskId, status: 2 });
@@ -192,7 +148,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 
 	it('Include Raw adds body, headers and query without the signature or auth headers', async () => {
 		await server.close();
-		server = await startTrigger({ options: { includeRaw: true } });
+		server = await startUnverified({ options: { includeRaw: true } });
 		hookUrl = server.getNodeWebhookUrl('default');
 		await post(signed(`${hookUrl}?row=1`), { task_id: nextId(), status: 3 }, { authorization: 'Basic c2VjcmV0', 'x-trace': 't-1' });
 		const raw = server.executions[0].workflowData[0][0].json.raw as any;
@@ -204,19 +160,19 @@ describe('ToMoviee Trigger over real HTTP', () => {
 
 	it('a delivery whose execution n8n failed to start (500) is not remembered: the repeat starts exactly one execution', async () => {
 		await server.close();
-		server = await startTrigger({}, { failStarts: 1 });
+		server = await startUnverified({}, { failStarts: 1 });
 		hookUrl = server.getNodeWebhookUrl('default');
 		const body = { task_id: nextId(), status: 3, result: RESULT };
 		expect((await post(signed(hookUrl), body)).status).toBe(500);
 		expect(server.executions).toHaveLength(0);
-		expect(await post(signed(hookUrl), body)).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
-		expect(await post(signed(hookUrl), body)).toEqual({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(await post(signed(hookUrl), body)).toMatchObject({ status: 200, json: { code: 0, msg: 'ok' } });
+		expect(await post(signed(hookUrl), body)).toMatchObject({ status: 200, json: { code: 0, msg: 'ok' } });
 		expect(server.executions).toHaveLength(1);
 	});
 
 	it('repeats that arrive while the first delivery is being started wait for its outcome: one execution, every repeat answered 200', async () => {
 		await server.close();
-		server = await startTrigger({}, { failStarts: 1 });
+		server = await startUnverified({}, { failStarts: 1 });
 		hookUrl = server.getNodeWebhookUrl('default');
 		const body = { task_id: nextId(), status: 4, reason: 'x' };
 		const answers = await Promise.all(Array.from({ length: 5 }, () => post(signed(hookUrl), body)));
@@ -234,7 +190,7 @@ describe('ToMoviee Trigger over real HTTP', () => {
 		});
 		const processes = await Promise.all(
 			[new ToMovieeTrigger(), new OtherProcessTrigger()].map(
-				async (nodeType) => await startTrigger({ statuses: ['processing', 'succeeded'] }, { nodeId: 'trigger-node', webhookId: 'shared-hook', nodeType }),
+				async (nodeType) => await startUnverified({ statuses: ['processing', 'succeeded'] }, { nodeId: 'trigger-node', webhookId: 'shared-hook', nodeType }),
 			),
 		);
 		try {
@@ -250,6 +206,6 @@ describe('ToMoviee Trigger over real HTTP', () => {
 		} finally {
 			await Promise.all(processes.map(async (process) => await process.close()));
 		}
-		server = await startTrigger();
+		server = await startUnverified();
 	});
 });
