@@ -7,7 +7,7 @@ import { queryTask } from '../../shared/transport/api';
 import { toNodeError } from '../../shared/transport/errors';
 import type { TransportSettings } from '../../shared/transport/transportSettings';
 import { recordFailure, recordTask, type BatchItem, type ItemFailure } from '../item/batchItem';
-import { nextLookAfterFirst, nextLookAt, recordProgress, startWatching, timedOut, type WatchedItem } from './watchState';
+import { knownDurationMs, nextLookAfterFirst, nextLookAt, recordProgress, startWatching, timedOut, type WatchedItem } from './watchState';
 
 /** How many of the first tasks are looked at on their own schedule, to learn how long tasks take. */
 const SENTINELS = 10;
@@ -45,6 +45,9 @@ export class BatchWatch {
 	private readonly alarm = new Alarm();
 
 	private driving: Promise<void> | undefined;
+
+	/** Looks in flight: no more than the batch's requests may be (a queued look holds memory). */
+	private looking = 0;
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -88,35 +91,25 @@ export class BatchWatch {
 		}
 	}
 
-	/** How long this batch's tasks take, as far as the sentinels tell by `now` (at least). */
-	private knownDurationMs(now: number): number {
-		let longest = 0;
-		for (const sentinel of this.sentinels) {
-			const { watch } = sentinel;
-			// a running sentinel: at least until now, or its end at the rate seen between two looks
-			const rated = watch.previous ? (watch.estimatedEndAt ?? 0) : 0;
-			const endsAt = this.running.has(sentinel) ? Math.max(now, rated) : (watch.lastTriedAt ?? now);
-			longest = Math.max(longest, endsAt - watch.acceptedAt);
-		}
-		return longest;
-	}
-
+	/** The looks due now, no more than the batch's requests in flight: the rest wait in their queues. */
 	private dueLooks(now: number): { due: WatchedItem[]; nextAt: number } {
 		const due: WatchedItem[] = [];
+		let room = this.transport.limiter.max - this.looking;
 		let nextAt = Number.POSITIVE_INFINITY;
 		const take = (item: WatchedItem) => {
 			if (!this.running.has(item) || item.watch.looking) return;
 			item.watch.looking = true;
+			room--;
 			due.push(item);
 		};
 		for (const sentinel of this.sentinels) {
 			if (!this.running.has(sentinel) || sentinel.watch.looking) continue;
 			const at = Math.min(nextLookAt(sentinel), sentinel.watch.deadline);
-			if (at <= now) take(sentinel);
-			else nextAt = Math.min(nextAt, at);
+			if (at > now) nextAt = Math.min(nextAt, at);
+			else if (room > 0) take(sentinel);
 		}
-		const durationMs = this.knownDurationMs(now);
-		while (this.freshHead < this.fresh.length) {
+		const durationMs = knownDurationMs(this.sentinels, (item) => this.running.has(item), now);
+		while (this.freshHead < this.fresh.length && room > 0) {
 			const head = this.fresh[this.freshHead];
 			if (!this.running.has(head) || head.watch.lastTriedAt !== undefined) {
 				this.freshHead++;
@@ -134,16 +127,16 @@ export class BatchWatch {
 			this.fresh.splice(0, this.freshHead);
 			this.freshHead = 0;
 		}
-		while (this.again.peekKey() <= now) {
+		while (this.again.peekKey() <= now && room > 0) {
 			const entry = this.again.pop();
 			if (entry && entry.version === entry.item.watch.version) take(entry.item);
 		}
-		nextAt = Math.min(nextAt, this.again.peekKey());
-		while (this.deadlines.peekKey() <= now) {
+		while (this.deadlines.peekKey() <= now && room > 0) {
 			const item = this.deadlines.pop();
 			if (item) take(item);
 		}
-		return { due, nextAt: Math.min(nextAt, this.deadlines.peekKey()) };
+		// No room: the next look to end wakes the driver.
+		return { due, nextAt: room <= 0 ? Number.POSITIVE_INFINITY : Math.min(nextAt, this.again.peekKey(), this.deadlines.peekKey()) };
 	}
 
 	private async look(item: WatchedItem): Promise<void> {
@@ -151,6 +144,7 @@ export class BatchWatch {
 		const taskId = item.task!.taskId;
 		watch.lastTriedAt = Date.now();
 		watch.looks++;
+		this.looking++;
 		try {
 			const task = await queryTask(this.context, taskId, this.transport);
 			if (this.running.has(item)) recordTask(this.context.getNode(), item, task, true);
@@ -160,6 +154,7 @@ export class BatchWatch {
 			watch.lastFailure = toNodeError(this.context.getNode(), error, { itemIndex: item.itemIndex, action: 'looking up the task', taskId }).message;
 		} finally {
 			watch.looking = false;
+			if (this.looking-- >= this.transport.limiter.max) this.alarm.wake();
 		}
 		if (!this.running.has(item)) return;
 		const now = Date.now();

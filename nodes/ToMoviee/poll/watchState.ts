@@ -56,3 +56,16 @@ export function recordProgress({ watch, task }: WatchedItem, at: number): void {
 	watch.previous = watch.latest;
 	watch.latest = latest;
 }
+
+/** How long this batch's tasks take, as far as the sentinels tell by `now` (at least). */
+export function knownDurationMs(sentinels: WatchedItem[], isRunning: (item: WatchedItem) => boolean, now: number): number {
+	let longest = 0;
+	for (const sentinel of sentinels) {
+		const { watch } = sentinel;
+		// a running sentinel: at least until now, or its end at the rate seen between two looks
+		const rated = watch.previous ? (watch.estimatedEndAt ?? 0) : 0;
+		const endsAt = isRunning(sentinel) ? Math.max(now, rated) : (watch.lastTriedAt ?? now);
+		longest = Math.max(longest, endsAt - watch.acceptedAt);
+	}
+	return longest;
+}
