@@ -10,7 +10,7 @@ import type { DownloadSettings } from '../parameters/options';
 export async function downloadTaskFiles(
 	context: RequestContext,
 	task: Task,
-	plan: { fileLabel: string; download: DownloadSettings },
+	naming: { fileLabel: string; download: DownloadSettings },
 	settings: TransportSettings,
 ): Promise<IBinaryKeyData> {
 	if (task.resultUrls.length === 0) {
@@ -18,10 +18,10 @@ export async function downloadTaskFiles(
 	}
 	const binary: IBinaryKeyData = {};
 	for (const [index, url] of task.resultUrls.entries()) {
-		binary[binaryPropertyFor(plan.download.binaryPropertyName, index)] = await downloadResultFile(
+		binary[binaryPropertyFor(naming.download.binaryPropertyName, index)] = await downloadResultFile(
 			context,
 			url,
-			{ maxBytes: plan.download.maxBytes, fileName: (mediaType) => resultFileName(task.taskId, plan.fileLabel, index, mediaType) },
+			{ maxBytes: naming.download.maxBytes, fileName: (mediaType) => resultFileName(task.taskId, naming.fileLabel, index, mediaType) },
 			settings,
 		);
 	}
