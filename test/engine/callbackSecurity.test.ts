@@ -152,16 +152,18 @@ describe('outcomes come from ToMoviee, not from the body', () => {
 });
 
 describe('Include Raw', () => {
-	it('removes the signature from every header and the query, and drops credential headers', async () => {
+	it('adds body, headers and query, without the signature in any header or the query, and without credential headers', async () => {
 		await serveTrigger({ includeRaw: true });
 		const { body } = await endedTask();
 		const url = signed(`${hookUrl}?row=1`);
 		const signature = new URL(url).searchParams.get('tm_signature')!;
-		await post(url, body, { 'x-forwarded-uri': new URL(url).pathname + new URL(url).search, referer: url, cookie: 'a=b', authorization: 'Basic x' });
-		const raw = JSON.stringify(server.executions[0].workflowData[0][0].json.raw);
-		expect(raw).not.toContain(signature);
-		expect(raw).toContain('"row":"1"');
-		expect(raw).not.toMatch(/"cookie"|"authorization"/i);
+		await post(url, body, { 'x-forwarded-uri': new URL(url).pathname + new URL(url).search, referer: url, cookie: 'a=b', authorization: 'Basic x', 'x-trace': 't-1' });
+		const { raw } = server.executions[0].workflowData[0][0].json as { raw: { query: object; body: object } };
+		expect(raw.query).toEqual({ row: '1' });
+		expect(raw.body).toMatchObject({ task_id: body.task_id });
+		expect(JSON.stringify(raw)).not.toContain(signature);
+		expect(JSON.stringify(raw)).toContain('"x-trace":"t-1"');
+		expect(JSON.stringify(raw)).not.toMatch(/"cookie"|"authorization"/i);
 	});
 });
 

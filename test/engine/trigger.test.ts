@@ -146,18 +146,6 @@ describe('ToMoviee Trigger over real HTTP', () => {
 		expect(server.executions).toHaveLength(2);
 	});
 
-	it('Include Raw adds body, headers and query without the signature or auth headers', async () => {
-		await server.close();
-		server = await startUnverified({ options: { includeRaw: true } });
-		hookUrl = server.getNodeWebhookUrl('default');
-		await post(signed(`${hookUrl}?row=1`), { task_id: nextId(), status: 3 }, { authorization: 'Basic c2VjcmV0', 'x-trace': 't-1' });
-		const raw = server.executions[0].workflowData[0][0].json.raw as any;
-		expect(raw.query).toEqual({ row: '1' });
-		expect(raw.headers['x-trace']).toBe('t-1');
-		expect(raw.headers.authorization).toBeUndefined();
-		expect(JSON.stringify(raw)).not.toContain('signature');
-	});
-
 	it('a delivery whose execution n8n failed to start (500) is not remembered: the repeat starts exactly one execution', async () => {
 		await server.close();
 		server = await startUnverified({}, { failStarts: 1 });

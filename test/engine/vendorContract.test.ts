@@ -109,12 +109,6 @@ describe('task fields', () => {
 });
 
 describe('wsid and storage_info', () => {
-	it('sends no wsid when neither the credential nor the node sets one', async () => {
-		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', { waitForCompletion: false }), credentials: { wsid: 0 } });
-		expect(run.error).toBeUndefined();
-		expect(apiRequests(simulator, 'submit')[0].body).not.toHaveProperty('wsid');
-	});
-
 	it('an error about the wsid hints at the credential when none was sent', async () => {
 		simulator.configure({ requireWsid: true });
 		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', { waitForCompletion: false }), credentials: { wsid: 0 } });
