@@ -59,34 +59,16 @@ function prepareExamples(folder, { credentialData, filesFolder, storageUrl, webh
 
 /**
  * Runs a workflow the way "Execute workflow" would, in an `n8n execute` process of its own;
- * resolves to its run data, or throws with the failing node's message.
+ * resolves to the run ({ id, data }, for nodeItems() of ./n8n), or throws with the failing node's message.
  */
 async function executeHeadless(n8n, workflow) {
 	const result = await n8n.execute(workflow.id);
-	const runData = result.json?.data?.resultData;
-	if (result.code !== 0 || !runData || runData.error) {
-		const reason = runData?.error?.message ?? (result.stdout + result.stderr).slice(-3000);
+	const resultData = result.json?.data?.resultData;
+	if (result.code !== 0 || !resultData || resultData.error) {
+		const reason = resultData?.error?.message ?? (result.stdout + result.stderr).slice(-3000);
 		throw new Error(`workflow "${workflow.name}" failed: ${reason}`);
 	}
-	return runData.runData;
+	return { id: workflow.name, data: result.json.data };
 }
 
-/** The items (json and binary) of a node's last run, output 0. */
-function lastItems(runData, nodeName) {
-	const runs = runData[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run`);
-	return runs[runs.length - 1].data.main[0] ?? [];
-}
-
-module.exports = {
-	EXAMPLES_DIR,
-	CREDENTIAL_FILE,
-	DOCKER_FILES_FOLDER,
-	STORAGE_PLACEHOLDER,
-	LOCAL_N8N_WEBHOOKS,
-	workflowFileNames,
-	readExample,
-	prepareExamples,
-	executeHeadless,
-	lastItems,
-};
+module.exports = { EXAMPLES_DIR, CREDENTIAL_FILE, workflowFileNames, readExample, prepareExamples, executeHeadless };
