@@ -131,31 +131,6 @@ const callbackRecords = (executionId) => state.q.balancer.records.filter((record
 const unanswered = (records) => records.filter((record) => record.status === 502 || record.status === undefined).map(brief);
 const calledBackTasks = (tries) => new Set(tries.map((attempt) => attempt.task_id)).size;
 
-function latencyFigures(records) {
-	const summary = summarizeRecords(records);
-	return {
-		callbacks: summary.count,
-		p50Ms: summary.p50,
-		p99Ms: summary.p99,
-		maxMs: summary.max,
-		atProcessP50Ms: summary.serviceP50,
-		atProcessP99Ms: summary.serviceP99,
-		statuses: summary.byStatus,
-		perProcess: summary.byTarget,
-	};
-}
-
-/** The task id a callback body names (bare, {code,msg,data} envelope or camelCase). */
-function callbackTaskId(bodyText) {
-	try {
-		const body = JSON.parse(bodyText);
-		const task = body && typeof body.data === 'object' && body.data !== null ? body.data : body;
-		return String(task.task_id ?? task.taskId ?? '');
-	} catch {
-		return '';
-	}
-}
-
 beforeAll(async () => {
 	state.pkg = fx.stagePackage();
 	// A callback answered after the simulator's 5 s default is tried again: the stage measures the
@@ -289,14 +264,14 @@ describe('n8n queue mode: main + worker + 2 webhook processes, PostgreSQL, Redis
 				removeDuplicatesDownstreamRuns: state.sink.on('/remove-duplicates').length,
 				rowsClaimed: Number(claimed[0][0]),
 				callbacks,
-				callbackAnswer: latencyFigures(deliveries),
+				callbackAnswer: summarizeRecords(deliveries),
 				forwardsPerProcess: count(deliveries.flatMap((d) => d.targets).map((t) => `webhook-${t.index + 1}:${t.status ?? t.error}`)),
 			});
 			// every task's callback reached each webhook process and was accepted by both
 			const acceptedBy = new Map(taskIds.map((id) => [id, new Set()]));
 			for (const delivery of deliveries) {
 				expect(delivery.mirrored).toBe(true);
-				for (const attempt of delivery.targets) if (attempt.status === 200) acceptedBy.get(callbackTaskId(delivery.body))?.add(attempt.index);
+				for (const attempt of delivery.targets) if (attempt.status === 200) acceptedBy.get(JSON.parse(delivery.body).task_id)?.add(attempt.index);
 			}
 			expect([...acceptedBy.values()].filter((processes) => processes.size !== 2)).toEqual([]);
 			// (whether the simulator saw the 200 before its own timeout is reported, not asserted: that
@@ -335,7 +310,7 @@ describe('n8n queue mode: main + worker + 2 webhook processes, PostgreSQL, Redis
 			const records = callbackRecords(executionId);
 			const tries = state.sim.callbacks.slice(callbacksBefore);
 			const jobsOnWorker = state.q.jobStarts('worker').get(executionId);
-			report('wait for callback 20 items', { status: done.status, callbacks, items: items.length, jobsOnWorker, taskQueries: taskQueries(fromRequest), callbackTries: tries.length, callbackAnswer: latencyFigures(records) });
+			report('wait for callback 20 items', { status: done.status, callbacks, items: items.length, jobsOnWorker, taskQueries: taskQueries(fromRequest), callbackTries: tries.length, callbackAnswer: summarizeRecords(records) });
 			expect(done.status).toBe('success');
 			expect(items.map((item) => item.imageUrl)).toEqual(images.map((image) => image.url));
 			expect(items.filter((item) => item.status !== 'succeeded')).toEqual([]);
@@ -418,7 +393,7 @@ describe('n8n queue mode: main + worker + 2 webhook processes, PostgreSQL, Redis
 				balancerSkips: [...state.q.balancer.down].map((index) => `webhook-${index + 1}`),
 				jobsOnWorker: state.q.jobStarts('worker').get(executionId),
 				taskQueries: taskQueries(fromRequest),
-				callbackAnswer: latencyFigures(records),
+				callbackAnswer: summarizeRecords(records),
 			});
 			expect(done.status).toBe('success');
 			expect(items.map((item) => item.imageUrl)).toEqual(images.map((image) => image.url));

@@ -10,12 +10,12 @@
  *   await n8n.cleanup();                                           // stop + delete the throwaway folder
  *
  * Measured on 2.41.1: CLI commands work while `n8n start` runs (SQLite in WAL mode) but act on the
- * database only, so a CLI activation takes effect after restart(); `execute` starts its own
- * task-runner broker, so cli() gives every command a free broker port. A symlink at
+ * database only (webhooks are registered at start); `execute` starts its own task-runner
+ * broker, so cli() gives every command a free broker port. A symlink at
  * <userFolder>/.n8n/nodes/node_modules/<name> is loaded as an installed community package.
  * Where 1.123.81 differs: it refuses N8N_DISABLED_MODULES=mcp-registry; /healthz/readiness answers
  * before /rest/owner/setup exists (start also waits for "Editor is now accessible via"); a new
- * workflow needs `active` in its body; CLI activation is `update:workflow --active=true`.
+ * workflow needs `active` in its body.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -108,7 +108,7 @@ async function npmInstall(userFolder, tarball, install) {
  * package: `packageDir` linked in, or `packageTarball` installed with npm. `version`: '2'
  * (default), '1' or an exact version. Resolves to { baseUrl, port, userFolder, logFile, env,
  * version, major, packagePath, pid(), stop, restart, cleanup, logTail, logOffset, logSince, cli,
- * execute, activateByCli }.
+ * execute }.
  */
 async function startN8n({ packageDir, packageTarball, version, env: extraEnv = {} } = {}) {
 	const install = resolveN8nInstall(version);
@@ -193,9 +193,6 @@ async function startN8n({ packageDir, packageTarball, version, env: extraEnv = {
 			}
 			return { ...result, json };
 		},
-		/** Marks a workflow active in the database; like every CLI change it takes effect after restart(). */
-		activateByCli: (workflowId) =>
-			cli(install.major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true']),
 	};
 }
 

@@ -24,27 +24,35 @@ const AUTHORIZATION = `Basic ${Buffer.from(`${APP_KEY}:${APP_SECRET}`).toString(
  */
 async function startStack(options = {}, stack = {}) {
 	const { sim = {}, version, installWithNpm = false, env = {}, credential = true } = options;
+	const stopping = { n8n: undefined, sim: undefined, pkg: undefined };
 	stack.stop = async () => {
-		await stack.n8n?.cleanup();
-		await stack.sim?.stop();
-		stack.pkg?.remove();
+		const { n8n, sim, pkg } = stopping;
+		Object.assign(stopping, { n8n: undefined, sim: undefined, pkg: undefined });
+		await n8n?.cleanup();
+		await sim?.stop();
+		pkg?.remove();
 	};
-	stack.sim = createSimulator({ appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, ...sim });
-	stack.simUrl = (await stack.sim.start(0, '127.0.0.1')).url;
-	stack.pkg = installWithNpm ? fx.packPackage() : fx.stagePackage();
-	stack.n8n = await n8nLib.startN8n({
-		version,
-		...(installWithNpm ? { packageTarball: stack.pkg.tarball } : { packageDir: stack.pkg.dir }),
-		// n8n's own NODE_ENV (jest's "test" stops 2.x at start)
-		env: { NODE_ENV: 'production', ...env },
-	});
-	stack.client = await n8nLib.setupOwner(stack.n8n.baseUrl, { major: stack.n8n.major });
-	if (credential) {
-		stack.credential = await stack.client.createCredential({
-			name: 'ToMoviee (simulator)',
-			type: fx.CREDENTIAL_TYPE,
-			data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, baseUrl: stack.simUrl },
+	try {
+		stack.sim = stopping.sim = createSimulator({ appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, ...sim });
+		stack.simUrl = (await stack.sim.start(0, '127.0.0.1')).url;
+		stack.pkg = stopping.pkg = installWithNpm ? fx.packPackage() : fx.stagePackage();
+		stack.n8n = stopping.n8n = await n8nLib.startN8n({
+			version,
+			...(installWithNpm ? { packageTarball: stack.pkg.tarball } : { packageDir: stack.pkg.dir }),
+			// n8n's own NODE_ENV (jest's "test" stops 2.x at start)
+			env: { NODE_ENV: 'production', ...env },
 		});
+		stack.client = await n8nLib.setupOwner(stack.n8n.baseUrl, { major: stack.n8n.major });
+		if (credential) {
+			stack.credential = await stack.client.createCredential({
+				name: 'ToMoviee (simulator)',
+				type: fx.CREDENTIAL_TYPE,
+				data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, baseUrl: stack.simUrl },
+			});
+		}
+	} catch (error) {
+		await stack.stop();
+		throw error;
 	}
 	return stack;
 }
