@@ -148,28 +148,25 @@ function describeCompatSuite({ version, installWithNpm = false }) {
 
 	describe('ToMoviee node', () => {
 		test(
-			'Recognize, Wait Method Poll, continue on fail: 20 images succeed, a failing one yields an error item, the simulator saw exact headers and bodies',
+			'Recognize, Wait Method Poll, On Error "Continue": 20 images succeed, the failed ones stay on the main output with every field plus error; the simulator saw exact headers and bodies',
 			withLogTail(async () => {
 				const recognize = fx.recognize(stack.credential, { onError: 'continueRegularOutput', options: { pollInterval: 0.2, timeout: 60 } });
 				const workflowId = await stack.client.createActive(fx.imageBatch('recognize batch', 'e2e-recognize', [recognize], { respond: 'lastNode' }));
 				const images = Array.from({ length: 20 }, (_, i) => ({ id: `img-${i}`, url: `https://images.example/photo-${i}.jpg` }));
+				// item 7 fails at ToMoviee, item 14 runs out of balance; both carry a 68xxxx code
 				images.splice(7, 0, { id: 'img-bad', url: 'https://images.example/fail-me.jpg' });
+				images.splice(14, 0, { id: 'img-poor', url: 'https://images.example/insufficient-me.jpg' });
+				const failed = { 7: ['image could not be recognized', 680003], 14: ['insufficient balance', 680001] };
 				const from = stack.sim.requests.length;
 
 				const items = (await stack.postImages('e2e-recognize', images)).json;
 				expect(items.map((item) => item.imageUrl)).toEqual(images.map((image) => image.url));
 				items.forEach((item, index) => {
 					expect(item.taskId).toMatch(VENDOR_TASK_ID);
-					if (index === 7) {
-						expect(item).toMatchObject({
-							error: expect.stringMatching(/^ToMoviee task \S+ failed: image could not be recognized \(code 680003\) \[item 7\]$/),
-							status: 'failed',
-							statusCode: 4,
-							reason: 'image could not be recognized',
-							errorCode: 680003,
-							errorMessage: 'image could not be recognized',
-							resultUrls: [],
-						});
+					if (failed[index]) {
+						const [reason, errorCode] = failed[index];
+						expect(item).toMatchObject({ status: 'failed', statusCode: 4, reason, errorCode, errorMessage: reason, resultUrls: [] });
+						expect(item.error).toMatch(new RegExp(`^ToMoviee task \\S+ failed: ${reason} \\(code ${errorCode}\\) \\[item ${index}\\]$`));
 					} else {
 						expect(item.error).toBeUndefined();
 						expect(item).toMatchObject({
@@ -184,7 +181,7 @@ function describeCompatSuite({ version, installWithNpm = false }) {
 						});
 					}
 				});
-				expect(new Set(items.map((item) => item.taskId)).size).toBe(21);
+				expect(new Set(items.map((item) => item.taskId)).size).toBe(22);
 
 				const submits = stack.requestsSince(from, isSubmit);
 				for (const request of [...submits, ...stack.requestsSince(from, isQuery)]) {

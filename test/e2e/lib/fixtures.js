@@ -166,25 +166,6 @@ function submitWithCallback(credential, webhookPath, callbackUrl, { controlType 
 }
 
 module.exports = {
-	REPO_ROOT,
-	PACKAGE_NAME,
-	ACTION_TYPE,
-	TRIGGER_TYPE,
-	CREDENTIAL_TYPE,
-	stagePackage,
-	packPackage,
-	node,
-	credentialRef,
-	webhookIn,
-	splitOut,
-	noOp,
-	toMoviee,
-	recognize,
-	trigger,
-	reportRun,
-	workflow,
-	imageBatch,
-	waitingBatch,
-	triggerWorkflow,
-	submitWithCallback,
+	REPO_ROOT, PACKAGE_NAME, ACTION_TYPE, TRIGGER_TYPE, CREDENTIAL_TYPE, stagePackage, packPackage, node, credentialRef, webhookIn, splitOut, noOp,
+	toMoviee, recognize, trigger, workflow, imageBatch, waitingBatch, triggerWorkflow, submitWithCallback,
 };
