@@ -166,19 +166,6 @@ describe('Wait Method: Wait for Callback (real n8n)', () => {
 	);
 
 	test(
-		'the same 10 items with Wait Method "Poll", for comparison',
-		withLogTail(async () => {
-			const before = stack.sim.requests.length;
-			const started = Date.now();
-			const workflowId = await startRun({ webhookPath: 'poll-ten', wait: 'poll', options: { pollInterval: 5 }, urls: tenUrls });
-			const done = await waitForStatus(workflowId, DONE);
-			// Without continue-on-fail the failing task fails the node when polling.
-			expect(done.status).toBe('error');
-			console.log(`poll 10 items: wall ${Date.now() - started} ms, ${stack.sim.requests.length - before} API requests (${queriesSince(before)} task queries)`);
-		}),
-	);
-
-	test(
 		'every task ends during the submit phase (duration=0): the node outputs without parking',
 		withLogTail(async () => {
 			const before = stack.sim.requests.length;

@@ -28,25 +28,14 @@ const stack = useStack({
 	credential: false,
 });
 const { withLogTail } = stack;
-let prepared;
+let workflows;
 /** Files the workflows saved: everything in ~/.n8n-files but the inbox. */
 const savedFiles = () => fs.readdirSync(filesFolder).filter((name) => name !== 'inbox').sort();
-const run = (name) => examples.executeHeadless(stack.n8n, prepared.workflows[name]);
+const run = (name) => examples.executeHeadless(stack.n8n, workflows[name]);
 
 beforeAll(async () => {
-	prepared = examples.prepareExamples(stack.n8n.userFolder, {
-		credentialData: { baseUrl: stack.simUrl },
-		filesFolder,
-		storageUrl: `${stack.simUrl}/storage/`,
-		webhookBase: `${stack.n8n.baseUrl}/webhook/`,
-	});
-	for (const args of [
-		['import:credentials', `--input=${prepared.credentialFile}`],
-		['import:workflow', '--separate', `--input=${prepared.workflowsDir}`],
-	]) {
-		const result = await stack.n8n.cli(args);
-		if (result.code !== 0) throw new Error(`n8n ${args[0]} failed: ${result.stdout}${result.stderr}`);
-	}
+	const places = { filesFolder, storageUrl: `${stack.simUrl}/storage/`, webhookBase: `${stack.n8n.baseUrl}/webhook/` };
+	workflows = await examples.importExamples(stack.n8n, { credentialData: { baseUrl: stack.simUrl }, ...places });
 });
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 beforeEach(() => {
@@ -151,7 +140,7 @@ test(
 test(
 	'submit-with-callback and continue-on-callback: one trigger execution per submitted task, with its pass-through data',
 	withLogTail(async () => {
-		const trigger = prepared.workflows['continue-on-callback'];
+		const trigger = workflows['continue-on-callback'];
 		await stack.client.activate(trigger.id);
 		await stack.webhook(`${trigger.nodes.find((node) => node.webhookId).webhookId}/callback`);
 		const submitted = nodeOutputJson(await run('submit-with-callback'), 'Submit (callback)');

@@ -10,22 +10,17 @@
  * Each case prints its measured figures; afterAll prints the whole summary (stage time, peak
  * memory of the n8n processes, counts). No assertion is about wall-clock time.
  */
-const fs = require('node:fs');
-const path = require('node:path');
 const n8nLib = require('./lib/n8n');
 const fx = require('./lib/fixtures');
-const { until, percentile, megabytes } = require('./lib/process');
+const { until, megabytes } = require('./lib/process');
 const { startRecorder } = require('./lib/probes');
-const { startQueueMode } = require('./lib/queue');
+const { startQueueMode, DEDUPE_WEBHOOK_ID, APP_DATABASE, mirrorDedupeCallbacks, dedupeExample, ranOnNode } = require('./lib/queue');
 const { summarizeRecords } = require('./lib/balancer');
 const { APP_KEY, APP_SECRET, WSID, isSubmit, isQuery } = require('./lib/stack');
 const { createSimulator } = require('../simulator');
 
 jest.setTimeout(600_000); // generous: a loaded 2-core machine; no assertion is about time
 
-const EXAMPLE = JSON.parse(fs.readFileSync(path.join(fx.REPO_ROOT, 'examples/queue-mode-dedupe.workflow.json'), 'utf8'));
-const DEDUPE_WEBHOOK_ID = EXAMPLE.nodes.find((node) => node.webhookId).webhookId;
-const APP_DATABASE = 'tomoviee_app';
 const CALLBACK_TIMEOUT_MS = 30_000;
 // extra environment for every n8n process, e.g. '{"N8N_EXPRESSION_ENGINE":"legacy"}' to compare
 const EXTRA_N8N_ENV = JSON.parse(process.env.TOMOVIEE_QUEUE_N8N_ENV || '{}');
@@ -73,15 +68,6 @@ const finished = (workflowId, executionId) =>
 
 const imagesOf = (n, label, durationOf) =>
 	Array.from({ length: n }, (_, i) => ({ id: `${label}-${i}`, url: `https://images.example/${label}-${i}.jpg${durationOf ? `?duration=${durationOf(i)}` : ''}` }));
-
-/** Set node recording which n8n process ran it (TOMOVIEE_E2E_PROCESS), keeping the item. */
-const where = () =>
-	fx.node('Where', 'n8n-nodes-base.set', {
-		mode: 'manual',
-		includeOtherFields: true,
-		assignments: { assignments: [{ id: 'ran-on', name: 'ranOn', value: '={{ $env.TOMOVIEE_E2E_PROCESS }}', type: 'string' }] },
-		options: {},
-	});
 
 /** HTTP Request node: POSTs the item's binary `data` (or its task id as JSON) to the recorder at `sinkPath`. */
 function sinkNode(name, sinkPath, { binary = false } = {}) {
@@ -142,21 +128,13 @@ beforeAll(async () => {
 		packageDir: state.pkg.dir,
 		env: EXTRA_N8N_ENV,
 		maxInFlightPerWebhookProcess: Number(process.env.TOMOVIEE_QUEUE_MAX_IN_FLIGHT || 5),
-		// the dedupe case: every callback to its trigger goes to both webhook processes at once
-		mirror: ({ path: requestPath }) => requestPath.startsWith(`/webhook/${DEDUPE_WEBHOOK_ID}/`),
+		mirror: mirrorDedupeCallbacks, // the dedupe case: each callback to both webhook processes at once
 	});
 	state.client = await n8nLib.setupOwner(state.q.main.baseUrl);
 	state.credential = await state.client.createCredential({
 		name: 'ToMoviee (simulator)',
 		type: fx.CREDENTIAL_TYPE,
 		data: { appKey: APP_KEY, appSecret: APP_SECRET, wsid: WSID, baseUrl: state.simUrl },
-	});
-	const { pg } = state.q.services;
-	await state.q.services.psql(`CREATE DATABASE ${APP_DATABASE}`, { database: 'postgres' });
-	state.postgresCredential = await state.client.createCredential({
-		name: 'Postgres (dedupe table)',
-		type: 'postgres',
-		data: { host: pg.host, port: pg.port, database: APP_DATABASE, user: pg.user, password: pg.password, ssl: 'disable' },
 	});
 	// One submit workflow for every callback case: the callback URL comes with the request.
 	const options = { callbackUrl: "={{ $('Images In').item.json.body.callbackUrl }}", passThrough: '={{ JSON.stringify({ imageId: $json.id }) }}' };
@@ -180,7 +158,7 @@ describe('n8n queue mode: main + worker + 2 webhook processes, PostgreSQL, Redis
 	test(
 		'Recognize with Poll, 200 items: runs on the worker and gives 200 outputs in input order',
 		withLogs(async () => {
-			const workflow = await batchWorkflow('queue poll 200', 'q-poll', [fx.recognize(state.credential, { options: { pollInterval: 1, timeout: 180 } }), where()]);
+			const workflow = await batchWorkflow('queue poll 200', 'q-poll', [fx.recognize(state.credential, { options: { pollInterval: 1, timeout: 180 } }), ranOnNode()]);
 			const images = imagesOf(200, 'poll');
 			const fromRequest = state.sim.requests.length;
 			// 50 ms per API answer, so the simulator's peak in-flight count shows the worker's concurrency
@@ -214,14 +192,7 @@ describe('n8n queue mode: main + worker + 2 webhook processes, PostgreSQL, Redis
 		'trigger round trip, 50 tasks, each callback delivered to both webhook processes: the dedupe example runs its downstream step exactly once per task at worker concurrency 10',
 		withLogs(async () => {
 			// the shipped example, with this run's credentials and two counting steps added
-			await state.q.services.psql(EXAMPLE.nodes.find((entry) => entry.name === 'Create table').parameters.query, { database: APP_DATABASE });
-			const workflow = JSON.parse(JSON.stringify(EXAMPLE));
-			delete workflow.id;
-			workflow.name = 'queue dedupe (example)';
-			for (const entry of workflow.nodes) {
-				if (entry.credentials?.toMovieeApi) entry.credentials = fx.credentialRef(state.credential);
-				if (entry.credentials?.postgres) entry.credentials = { postgres: { id: state.postgresCredential.id, name: state.postgresCredential.name } };
-			}
+			const workflow = await dedupeExample(state.q, state.client, state.credential);
 			const downstream = sinkNode('Count downstream run', '/downstream');
 			const removeDuplicates = fx.node('Remove Duplicates', 'n8n-nodes-base.removeDuplicates', {
 				operation: 'removeItemsSeenInPreviousExecutions',
@@ -280,24 +251,13 @@ describe('n8n queue mode: main + worker + 2 webhook processes, PostgreSQL, Redis
 			expect(executions.length).toBeGreaterThanOrEqual(50);
 			expect(downstreamTasks.sort()).toEqual([...taskIds].sort());
 			expect(new Set(state.sink.on('/downstream').map((r) => r.query.ranOn))).toEqual(new Set(['worker']));
-
-			// For comparison with the burst: the same callbacks again, one at a time, straight to webhook-1
-			// (every task is in its duplicate window by now, so nothing starts).
-			const sequential = [];
-			for (const delivery of deliveries.slice(0, 10)) {
-				const started = Date.now();
-				const { status } = await n8nLib.postJson(`${state.q.webhooks[0].baseUrl}${delivery.url}`, delivery.body);
-				sequential.push({ ms: Date.now() - started, status });
-			}
-			const ms = sequential.map((entry) => entry.ms);
-			report('trigger callback answered one at a time (duplicates)', { p50Ms: percentile(ms, 50), maxMs: Math.max(...ms), statuses: [...new Set(sequential.map((entry) => entry.status))] });
 		}),
 	);
 
 	test(
 		'Wait for Callback, 20 items, callbacks alternating between the webhook processes: one resume, on the worker, 20 items in input order',
 		withLogs(async () => {
-			const workflow = await batchWorkflow('queue wait 20', 'q-wait', [fx.recognize(state.credential, { wait: 'callback', options: { timeout: 180 } }), where(), fx.noOp()]);
+			const workflow = await batchWorkflow('queue wait 20', 'q-wait', [fx.recognize(state.credential, { wait: 'callback', options: { timeout: 180 } }), ranOnNode(), fx.noOp()]);
 			// callbacks spread over about 4 s, in a shuffled order of the items
 			const images = imagesOf(20, 'wait', (i) => 1000 + ((i * 7) % 20) * 150);
 			const fromRequest = state.sim.requests.length;

@@ -11,18 +11,13 @@
  * Prints the round trip, stops everything and deletes every folder (--keep: until Ctrl-C).
  * Called from test/tools/demo.js, which hands over its output helpers.
  */
-const fs = require('node:fs');
-const path = require('node:path');
 const n8nLib = require('../e2e/lib/n8n');
 const fx = require('../e2e/lib/fixtures');
 const { until, sleep, megabytes } = require('../e2e/lib/process');
-const { startQueueMode } = require('../e2e/lib/queue');
+const { startQueueMode, DEDUPE_WEBHOOK_ID, mirrorDedupeCallbacks, dedupeExample, ranOnNode } = require('../e2e/lib/queue');
 const { summarizeRecords } = require('../e2e/lib/balancer');
 const { createSimulator } = require('../simulator');
 
-const EXAMPLE = JSON.parse(fs.readFileSync(path.join(fx.REPO_ROOT, 'examples/queue-mode-dedupe.workflow.json'), 'utf8'));
-const DEDUPE_WEBHOOK_ID = EXAMPLE.nodes.find((node) => node.webhookId).webhookId;
-const APP_DATABASE = 'tomoviee_app';
 const IMAGES = 6;
 
 async function main({ say, step, stage, table, printTimings, keepRunning, stopOnSignal }) {
@@ -41,7 +36,7 @@ async function main({ say, step, stage, table, printTimings, keepRunning, stopOn
 		const q = await stage('start PostgreSQL, Redis, n8n main + worker + 2 webhook processes', () =>
 			startQueueMode({
 				packageDir: fx.REPO_ROOT,
-				mirror: ({ path: requestPath }) => requestPath.startsWith(`/webhook/${DEDUPE_WEBHOOK_ID}/`),
+				mirror: mirrorDedupeCallbacks,
 				log: (line) => step(`  ${line}`),
 			}),
 		);
@@ -55,33 +50,13 @@ async function main({ say, step, stage, table, printTimings, keepRunning, stopOn
 			type: fx.CREDENTIAL_TYPE,
 			data: { appKey: 'test-key', appSecret: 'test-secret', wsid: 4242, baseUrl: simUrl },
 		});
-		const { pg } = q.services;
-		await q.services.psql(`CREATE DATABASE ${APP_DATABASE}`, { database: 'postgres' });
-		const postgres = await client.createCredential({
-			name: 'Postgres (dedupe table)',
-			type: 'postgres',
-			data: { host: pg.host, port: pg.port, database: APP_DATABASE, user: pg.user, password: pg.password, ssl: 'disable' },
-		});
 
 		const workflows = await stage('create the workflows (the dedupe example, a submit flow, a Wait for Callback flow)', async () => {
-			await q.services.psql(EXAMPLE.nodes.find((entry) => entry.name === 'Create table').parameters.query, { database: APP_DATABASE });
-			const dedupe = JSON.parse(JSON.stringify(EXAMPLE));
-			delete dedupe.id;
-			for (const entry of dedupe.nodes) {
-				if (entry.credentials?.toMovieeApi) entry.credentials = fx.credentialRef(credential);
-				if (entry.credentials?.postgres) entry.credentials = { postgres: { id: postgres.id, name: postgres.name } };
-			}
-			const where = fx.node('Where', 'n8n-nodes-base.set', {
-				mode: 'manual',
-				includeOtherFields: true,
-				assignments: { assignments: [{ id: 'ran-on', name: 'ranOn', value: '={{ $env.TOMOVIEE_E2E_PROCESS }}', type: 'string' }] },
-				options: {},
-			});
 			const options = { callbackUrl: `${q.balancer.url}/webhook/${DEDUPE_WEBHOOK_ID}/callback`, passThrough: '={{ JSON.stringify({ imageId: $json.id }) }}' };
 			const ids = {
-				dedupe: await client.createActive(dedupe),
+				dedupe: await client.createActive(await dedupeExample(q, client, credential)),
 				submit: await client.createActive(fx.imageBatch('demo: submit with callback', 'demo-submit', [fx.recognize(credential, { wait: false, options })])),
-				wait: await client.createActive(fx.imageBatch('demo: wait for callback', 'demo-wait', [fx.recognize(credential, { wait: 'callback', options: { timeout: 300 } }), where])),
+				wait: await client.createActive(fx.imageBatch('demo: wait for callback', 'demo-wait', [fx.recognize(credential, { wait: 'callback', options: { timeout: 300 } }), ranOnNode()])),
 			};
 			await q.waitForWebhook(`${DEDUPE_WEBHOOK_ID}/callback`);
 			return { ...ids, submitUrl: await q.waitForWebhook('demo-submit'), waitUrl: await q.waitForWebhook('demo-wait') };

@@ -117,27 +117,20 @@ async function main() {
 	const client = await n8nLib.setupOwner(n8n.baseUrl);
 
 	const imageUrls = (process.env.TOMOVIEE_IMAGE_URLS || '').split(/[\s,]+/).filter(Boolean);
-	const prepared = examples.prepareExamples(n8n.userFolder, {
-		credentialData,
-		images: imageUrls.length ? imageUrls.map((url, index) => ({ id: `img-${String(index + 1).padStart(3, '0')}`, url })) : undefined,
-		webhookBase: `${real ? real.publicUrl : n8n.baseUrl}/webhook/`,
-		names: ['recognize-images', 'submit-with-callback', 'continue-on-callback'],
-	});
-	await stage('import example credential + 3 workflows', async () => {
-		for (const args of [
-			['import:credentials', `--input=${prepared.credentialFile}`],
-			['import:workflow', '--separate', `--input=${prepared.workflowsDir}`],
-		]) {
-			const result = await n8n.cli(args);
-			if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-3000)}`);
-		}
-	});
-	const trigger = prepared.workflows['continue-on-callback'];
+	const workflows = await stage('import example credential + 3 workflows', () =>
+		examples.importExamples(n8n, {
+			credentialData,
+			images: imageUrls.length ? imageUrls.map((url, index) => ({ id: `img-${String(index + 1).padStart(3, '0')}`, url })) : undefined,
+			webhookBase: `${real ? real.publicUrl : n8n.baseUrl}/webhook/`,
+			names: ['recognize-images', 'submit-with-callback', 'continue-on-callback'],
+		}),
+	);
+	const trigger = workflows['continue-on-callback'];
 	await stage('publish the ToMoviee Trigger workflow', async () => {
 		await client.activate(trigger.id);
 		await n8nLib.waitForWebhook(n8n.baseUrl, `${trigger.nodes.find((node) => node.webhookId).webhookId}/callback`);
 	});
-	const runHeadless = async (name, nodeName) => n8nLib.nodeOutputJson(await examples.executeHeadless(n8n, prepared.workflows[name]), nodeName);
+	const runHeadless = async (name, nodeName) => n8nLib.nodeOutputJson(await examples.executeHeadless(n8n, workflows[name]), nodeName);
 	const recognized = await stage('run recognize-images headless (n8n execute)', () => runHeadless('recognize-images', 'Recognize subject'));
 	let submitted = [];
 	let callbacks = [];

@@ -27,22 +27,21 @@ function readExample(file) {
 }
 
 /**
- * Writes the credential and the workflows (all, or `names` without `.workflow.json`) into
- * `folder`, with this run's places; returns { credentialFile, workflowsDir, workflows }.
- * `filesFolder`: what `~/.n8n-files` is for this n8n; `storageUrl`: where uploads go;
- * `webhookBase`: `<n8n>/webhook/`; `images`: replaces the Image list nodes' images.
+ * Imports the example credential and workflows (all, or `names` without `.workflow.json`) into
+ * `n8n` with the CLI, with this run's places; resolves to the workflows by name. `credentialData`
+ * overrides the credential's fields; `filesFolder`: what `~/.n8n-files` is for this n8n;
+ * `storageUrl`: where uploads go; `webhookBase`: `<n8n>/webhook/`; `images`: replaces the Image
+ * list nodes' images.
  */
-function prepareExamples(folder, { credentialData, filesFolder, storageUrl, webhookBase, images, names }) {
+async function importExamples(n8n, { credentialData, filesFolder, storageUrl, webhookBase, images, names }) {
 	const credentials = readExample(CREDENTIAL_FILE);
 	credentials[0].data = { ...credentials[0].data, ...credentialData };
-	const credentialFile = path.join(folder, CREDENTIAL_FILE);
+	const credentialFile = path.join(n8n.userFolder, CREDENTIAL_FILE);
 	fs.writeFileSync(credentialFile, JSON.stringify(credentials));
-
-	const workflowsDir = path.join(folder, 'workflows');
+	const workflowsDir = path.join(n8n.userFolder, 'workflows');
 	fs.mkdirSync(workflowsDir, { recursive: true });
 	const workflows = {};
-	const files = names ? names.map((name) => `${name}.workflow.json`) : workflowFileNames();
-	for (const file of files) {
+	for (const file of names ? names.map((name) => `${name}.workflow.json`) : workflowFileNames()) {
 		let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
 		if (filesFolder) text = text.split(DOCKER_FILES_FOLDER).join(filesFolder);
 		if (storageUrl) text = text.split(STORAGE_PLACEHOLDER).join(storageUrl);
@@ -54,7 +53,14 @@ function prepareExamples(folder, { credentialData, filesFolder, storageUrl, webh
 		fs.writeFileSync(path.join(workflowsDir, file), JSON.stringify(workflow));
 		workflows[file.replace('.workflow.json', '')] = workflow;
 	}
-	return { credentialFile, workflowsDir, workflows };
+	for (const args of [
+		['import:credentials', `--input=${credentialFile}`],
+		['import:workflow', '--separate', `--input=${workflowsDir}`],
+	]) {
+		const result = await n8n.cli(args);
+		if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-3000)}`);
+	}
+	return workflows;
 }
 
 /**
@@ -71,4 +77,4 @@ async function executeHeadless(n8n, workflow) {
 	return { id: workflow.name, data: result.json.data };
 }
 
-module.exports = { EXAMPLES_DIR, CREDENTIAL_FILE, workflowFileNames, readExample, prepareExamples, executeHeadless };
+module.exports = { CREDENTIAL_FILE, workflowFileNames, readExample, importExamples, executeHeadless };

@@ -57,21 +57,10 @@ function logSince(file, offset) {
 	return fs.existsSync(file) ? fs.readFileSync(file).subarray(offset).toString('utf8') : '';
 }
 
-/**
- * Starts a long-lived process in its own process group, stdout and stderr appended to `logFile`.
- * `child.exitState` resolves to { code, signal } when it exits; `child.exited` is set then.
- */
-function spawnGroup(file, args, { cwd, env, logFile }) {
-	const log = fs.openSync(logFile, 'a');
-	const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', log, log] });
-	fs.closeSync(log);
-	child.exitState = new Promise((resolve) => child.once('exit', (code, signal) => resolve((child.exited = { code, signal }))));
-	return child;
-}
-
-function isGroupAlive(pgid) {
+/** Sends `signal` to every process of a group; false when the group is gone (signal 0 only asks). */
+function signalGroup(pgid, signal) {
 	try {
-		process.kill(-pgid, 0);
+		process.kill(-pgid, signal);
 		return true;
 	} catch {
 		return false;
@@ -80,37 +69,32 @@ function isGroupAlive(pgid) {
 
 /** Stops a process group: SIGTERM and up to 20 s to exit (unless `graceful` is false), then SIGKILL. */
 async function killGroup(pgid, { graceful = true } = {}) {
-	const signal = (name) => {
-		try {
-			process.kill(-pgid, name);
-		} catch {
-			// already gone
-		}
-	};
-	if (graceful) {
-		signal('SIGTERM');
+	if (graceful && signalGroup(pgid, 'SIGTERM')) {
 		const deadline = Date.now() + 20_000;
-		while (isGroupAlive(pgid) && Date.now() < deadline) await sleep(100);
+		while (signalGroup(pgid, 0) && Date.now() < deadline) await sleep(100);
 	}
-	if (!isGroupAlive(pgid)) return;
-	signal('SIGKILL');
-	while (isGroupAlive(pgid)) await sleep(50);
+	if (!signalGroup(pgid, 'SIGKILL')) return;
+	while (signalGroup(pgid, 0)) await sleep(50);
 }
 
 /**
- * Starts a process with spawnGroup (`onSpawn(child)` sees it at once) and waits until `isReady()`;
+ * Starts a long-lived process in its own process group (so stopping it stops its children), stdout
+ * and stderr appended to `logFile`; `onSpawn(child)` sees it at once. Waits until `isReady()`;
  * fails with the log's tail when it exits first or is not ready within `timeoutMs`.
  */
-async function startGroup(file, args, { name, timeoutMs, isReady, onSpawn, ...options }) {
-	const child = spawnGroup(file, args, options);
+async function startGroup(file, args, { name, timeoutMs, isReady, onSpawn, cwd, env, logFile }) {
+	const log = fs.openSync(logFile, 'a');
+	const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', log, log] });
+	fs.closeSync(log);
+	child.once('exit', (code, signal) => (child.exited = { code, signal }));
 	onSpawn?.(child);
 	try {
 		await until(
-			() => `${name} to be ready. Log tail:\n${tail(options.logFile)}`,
+			() => `${name} to be ready. Log tail:\n${tail(logFile)}`,
 			async () => {
 				if (child.exited) {
 					await sleep(200); // let the last log lines land
-					throw new Error(`${name} exited during start (${JSON.stringify(child.exited)}). Log tail:\n${tail(options.logFile)}`);
+					throw new Error(`${name} exited during start (${JSON.stringify(child.exited)}). Log tail:\n${tail(logFile)}`);
 				}
 				return isReady();
 			},

@@ -26,11 +26,16 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const n8nLib = require('./n8n');
+const fx = require('./fixtures');
 const proc = require('./process');
 const { createBalancer } = require('./balancer');
 
 const SERVICES_SCRIPT = path.resolve(__dirname, '../../tools/ensure-services.sh');
 const READY_LINES = { worker: 'n8n worker is now ready', webhook: 'Webhook listener waiting for requests' };
+const DEDUPE_EXAMPLE = JSON.parse(fs.readFileSync(path.join(fx.REPO_ROOT, 'examples/queue-mode-dedupe.workflow.json'), 'utf8'));
+const DEDUPE_WEBHOOK_ID = DEDUPE_EXAMPLE.nodes.find((node) => node.webhookId).webhookId;
+/** The database the dedupe example's table lives in. */
+const APP_DATABASE = 'tomoviee_app';
 
 /** Starts PostgreSQL and Redis in `dir` (installing them first when missing). */
 async function startServices(dir) {
@@ -263,4 +268,38 @@ async function startQueueMode({ packageDir, webhookProcesses = 2, workerConcurre
 	}
 }
 
-module.exports = { startQueueMode };
+/** The balancer's `mirror` option: every callback to the dedupe example's trigger goes to both webhook processes. */
+const mirrorDedupeCallbacks = ({ path: requestPath }) => requestPath.startsWith(`/webhook/${DEDUPE_WEBHOOK_ID}/`);
+
+/**
+ * examples/queue-mode-dedupe.workflow.json ready to create with `client`: its table created in
+ * APP_DATABASE, its credentials a new Postgres one for that database and `credential` (ToMoviee).
+ */
+async function dedupeExample(q, client, credential) {
+	const { pg, psql } = q.services;
+	await psql(`CREATE DATABASE ${APP_DATABASE}`, { database: 'postgres' });
+	await psql(DEDUPE_EXAMPLE.nodes.find((entry) => entry.name === 'Create table').parameters.query, { database: APP_DATABASE });
+	const postgres = await client.createCredential({
+		name: 'Postgres (dedupe table)',
+		type: 'postgres',
+		data: { host: pg.host, port: pg.port, database: APP_DATABASE, user: pg.user, password: pg.password, ssl: 'disable' },
+	});
+	const workflow = JSON.parse(JSON.stringify(DEDUPE_EXAMPLE));
+	delete workflow.id;
+	for (const entry of workflow.nodes) {
+		if (entry.credentials?.toMovieeApi) entry.credentials = fx.credentialRef(credential);
+		if (entry.credentials?.postgres) entry.credentials = { postgres: { id: postgres.id, name: postgres.name } };
+	}
+	return workflow;
+}
+
+/** A Set node recording which n8n process ran it (`ranOn`), keeping the item. */
+const ranOnNode = () =>
+	fx.node('Where', 'n8n-nodes-base.set', {
+		mode: 'manual',
+		includeOtherFields: true,
+		assignments: { assignments: [{ id: 'ran-on', name: 'ranOn', value: '={{ $env.TOMOVIEE_E2E_PROCESS }}', type: 'string' }] },
+		options: {},
+	});
+
+module.exports = { startQueueMode, DEDUPE_WEBHOOK_ID, APP_DATABASE, mirrorDedupeCallbacks, dedupeExample, ranOnNode };
