@@ -34,11 +34,7 @@ async function main({ say, step, stage, table, printTimings, keepRunning, stopOn
 		const { url: simUrl } = await resources.sim.start(0, '127.0.0.1');
 		step(`ToMoviee simulator on ${simUrl}`);
 		const q = await stage('start PostgreSQL, Redis, n8n main + worker + 2 webhook processes', () =>
-			startQueueMode({
-				packageDir: fx.REPO_ROOT,
-				mirror: mirrorDedupeCallbacks,
-				log: (line) => step(`  ${line}`),
-			}),
+			startQueueMode({ packageDir: fx.REPO_ROOT, mirror: mirrorDedupeCallbacks, log: (line) => step(`  ${line}`) }),
 		);
 		resources.q = q;
 		for (const p of q.processes) step(`  ${p.name.padEnd(9)} ${p.baseUrl}  (n8n ${p.command})`);
