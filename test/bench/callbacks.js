@@ -10,7 +10,7 @@
  */
 const n8nLib = require('../e2e/lib/n8n');
 const { waitingBatch } = require('../e2e/lib/fixtures');
-const { sleep, until, percentile, residentBytes, sampleHighest, megabytes } = require('../e2e/lib/process');
+const { until, percentile, residentBytes, sampleHighest, megabytes } = require('../e2e/lib/process');
 const { startStack } = require('../e2e/lib/stack');
 
 function parseArgs(argv) {
@@ -23,18 +23,6 @@ function parseArgs(argv) {
 	return args;
 }
 
-/** n8n answers its REST API with 503 "Database is not ready!" while SQLite is busy: ask again. */
-async function patiently(call) {
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await call();
-		} catch (error) {
-			if (error.status !== 503 || attempt >= 480) throw error;
-			await sleep(250);
-		}
-	}
-}
-
 async function measureBatch({ sim, client, credential, n8n }, size) {
 	// 1000 tasks end over five minutes (about 3 callbacks a second: n8n 2.41 loads the whole
 	// execution and an expression isolate for each, and one process saturates near 10 a second).
@@ -45,7 +33,7 @@ async function measureBatch({ sim, client, credential, n8n }, size) {
 	const webhookPath = `bench-cb-${size}`;
 	const workflowId = await client.createActive(waitingBatch(credential, { name: webhookPath, webhookPath, timeout: 900 }));
 	const url = await n8nLib.waitForWebhook(n8n.baseUrl, webhookPath);
-	const latest = async () => (await patiently(() => client.executions(workflowId)))[0];
+	const latest = async () => (await client.executions(workflowId))[0];
 	const fromRequest = sim.requests.length;
 	const fromCallback = sim.callbacks.length;
 	const pid = n8n.pid();
@@ -62,7 +50,7 @@ async function measureBatch({ sim, client, credential, n8n }, size) {
 	}, { timeoutMs: 600_000 });
 	const parkedAfterMs = Date.now() - started;
 	const parkedRss = residentBytes(pid).rss;
-	const stored = await patiently(() => client.rest('GET', `/executions/${parked.id}`));
+	const stored = await client.rest('GET', `/executions/${parked.id}`);
 	const parkedDataBytes = Buffer.byteLength(typeof stored.data === 'string' ? stored.data : JSON.stringify(stored.data));
 	const done = await until('the execution to finish', async () => {
 		const execution = await latest();
@@ -70,7 +58,7 @@ async function measureBatch({ sim, client, credential, n8n }, size) {
 	}, { timeoutMs: 900_000 });
 	const wallMs = Date.now() - started;
 	const highest = sampler.stop();
-	const items = n8nLib.nodeOutputJson(await patiently(() => client.execution(done.id)), 'Recognize');
+	const items = n8nLib.nodeOutputJson(await client.execution(done.id), 'Recognize');
 	const tries = sim.callbacks.slice(fromCallback);
 	const answers = tries.map((attempt) => attempt.answerMs).filter((ms) => typeof ms === 'number');
 	const statuses = {};

@@ -61,11 +61,7 @@ const tasksSince = (from, urls) => {
 	const created = [...stack.sim.tasks.values()].filter((task) => task.createdAt >= since);
 	return urls.map((url) => created.find((task) => task.init_image === url));
 };
-const statusCounts = (attempts) => {
-	const counts = {};
-	for (const attempt of attempts) counts[attempt.status ?? 'conn'] = (counts[attempt.status ?? 'conn'] ?? 0) + 1;
-	return counts;
-};
+const statusCounts = (attempts) => attempts.reduce((counts, { status }) => ({ ...counts, [status ?? 'conn']: (counts[status ?? 'conn'] ?? 0) + 1 }), {});
 /** Waits until no callback of these tasks is still being delivered (each delivered or given up). */
 const callbacksSettled = (tasks, timeoutMs = 60_000) =>
 	until('callbacks to be delivered', () => tasks.every((task) => task.callbackState !== 'pending'), { timeoutMs, pollMs: 200 });

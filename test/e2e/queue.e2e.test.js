@@ -71,11 +71,7 @@ const imagesOf = (n, label, durationOf) =>
 
 /** HTTP Request node: POSTs the item's binary `data` (or its task id as JSON) to the recorder at `sinkPath`. */
 function sinkNode(name, sinkPath, { binary = false } = {}) {
-	const query = [
-		['task', '={{ $json.taskId }}'],
-		['execution', '={{ $execution.id }}'],
-		['ranOn', '={{ $env.TOMOVIEE_E2E_PROCESS }}'],
-	];
+	const query = [['task', '={{ $json.taskId }}'], ['execution', '={{ $execution.id }}'], ['ranOn', '={{ $env.TOMOVIEE_E2E_PROCESS }}']];
 	const body = binary ? { contentType: 'binaryData', inputDataFieldName: 'data' } : { specifyBody: 'json', jsonBody: '={{ JSON.stringify({ taskId: $json.taskId }) }}' };
 	const parameters = { method: 'POST', url: `${state.sink.url}${sinkPath}`, sendQuery: true, sendBody: true, ...body, options: {} };
 	parameters.queryParameters = { parameters: query.map(([queryName, value]) => ({ name: queryName, value })) };

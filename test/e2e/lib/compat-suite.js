@@ -242,7 +242,9 @@ function describeCompatSuite({ version, installWithNpm = false }) {
 				const webhookId = '7a1c2f0e-0000-4000-8000-0000000c0a71';
 				const triggerId = await stack.client.createActive(fx.triggerWorkflow(stack.credential, { name: 'round trip trigger', webhookId }));
 				const callbackUrl = await stack.webhook(`${webhookId}/callback`);
-				const submitId = await stack.client.createActive(fx.submitWithCallback(stack.credential, 'e2e-submit', callbackUrl));
+				const options = { callbackUrl, passThrough: '={{ JSON.stringify({ imageId: $json.id }) }}' };
+				const submit = fx.recognize(stack.credential, { name: 'Submit', wait: false, controlType: '0', options });
+				const submitId = await stack.client.createActive(fx.imageBatch('submit with callback', 'e2e-submit', [submit], { respond: 'lastNode' }));
 
 				const forgedBody = { task_id: 'forged', status: 3, progress: 100, result: '' };
 				expect((await postJson(callbackUrl, forgedBody)).status).toBe(401);

@@ -159,13 +159,7 @@ function waitingBatch(credential, { name, webhookPath, wait = 'callback', timeou
 /** ToMoviee Trigger -> Done. */
 const triggerWorkflow = (credential, { name, webhookId, options }) => workflow(name, [trigger(credential, { webhookId, options }), noOp()]);
 
-/** Images -> ToMoviee submit (no wait) with a callback to `callbackUrl`; answers with the submitted items. */
-function submitWithCallback(credential, webhookPath, callbackUrl, { controlType = '0' } = {}) {
-	const options = { callbackUrl, passThrough: '={{ JSON.stringify({ imageId: $json.id }) }}' };
-	return imageBatch('submit with callback', webhookPath, [recognize(credential, { name: 'Submit', wait: false, controlType, options })], { respond: 'lastNode' });
-}
-
 module.exports = {
 	REPO_ROOT, PACKAGE_NAME, ACTION_TYPE, TRIGGER_TYPE, CREDENTIAL_TYPE, stagePackage, packPackage, node, credentialRef, webhookIn, splitOut, noOp,
-	toMoviee, recognize, trigger, workflow, imageBatch, waitingBatch, triggerWorkflow, submitWithCallback,
+	toMoviee, recognize, trigger, workflow, imageBatch, waitingBatch, triggerWorkflow,
 };

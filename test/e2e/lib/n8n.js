@@ -269,8 +269,16 @@ function createClient(baseUrl, { major = 2 } = {}) {
 		return parsed;
 	}
 	async function rest(method, restPath, body) {
-		const parsed = await request(method, `/rest${restPath}`, body);
-		return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
+		// n8n answers 503 "Database is not ready!" while SQLite is busy (a 10 000-item batch): ask again
+		for (let attempt = 1; ; attempt++) {
+			try {
+				const parsed = await request(method, `/rest${restPath}`, body);
+				return parsed && typeof parsed === 'object' && 'data' in parsed ? parsed.data : parsed;
+			} catch (error) {
+				if (error.status !== 503 || attempt >= 480) throw error;
+				await proc.sleep(250);
+			}
+		}
 	}
 	const client = {
 		baseUrl,
@@ -342,20 +350,16 @@ async function login(baseUrl, options, client = createClient(baseUrl, options)) 
 	return client;
 }
 
+/** The outputs of a node's last run: [[items of output 0], [items of output 1], ...]. */
+function lastRun(execution, nodeName) {
+	const runs = execution.data.resultData.runData[nodeName];
+	if (!runs) throw new Error(`node "${nodeName}" did not run in execution ${execution.id}`);
+	return runs.at(-1).data?.main ?? [];
+}
 /** Every output of a node's last run, as json: [[output 0], [output 1], ...]. */
-function nodeOutputs(execution, nodeName) {
-	const runs = execution.data.resultData.runData[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run in execution ${execution.id}`);
-	return (runs.at(-1).data?.main ?? []).map((items) => (items ?? []).map((item) => item.json));
-}
-
-/** The items (json and binary) a node output on its first output in its last run. */
-function nodeItems(execution, nodeName) {
-	const runs = execution.data.resultData.runData[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run in execution ${execution.id}`);
-	return runs.at(-1).data?.main?.[0] ?? [];
-}
-
+const nodeOutputs = (execution, nodeName) => lastRun(execution, nodeName).map((items) => (items ?? []).map((item) => item.json));
+/** The items (json and binary) of a node's first output in its last run. */
+const nodeItems = (execution, nodeName) => lastRun(execution, nodeName)[0] ?? [];
 const nodeOutputJson = (execution, nodeName) => nodeItems(execution, nodeName).map((item) => item.json);
 
 /** Wraps a test body so a failure carries the end of n8n's log, without its debug lines. */
