@@ -28,9 +28,7 @@ const RESTART_RUNS = Number(process.env.TOMOVIEE_RESTART_RUNS || 1);
 const DONE = ['success', 'error', 'crashed', 'canceled'];
 const timeoutCase = {};
 let gate;
-beforeAll(async () => {
-	gate = await startGate();
-});
+beforeAll(async () => (gate = await startGate()));
 // callbackTimeoutMs: n8n serves several waiting-webhook calls at once slowly on a busy 2-core
 // machine; a 5 s cut would drop the answer of a resume n8n has already accepted.
 const stack = useStack(() => ({
