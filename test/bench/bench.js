@@ -16,9 +16,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { control, APP_KEY, APP_SECRET } = require('./runner');
+
 const REPO = path.resolve(__dirname, '../..');
-const APP_KEY = 'bench-key';
-const APP_SECRET = 'bench-secret';
 
 function parseArgs(argv) {
 	const args = { reps: 3, quick: false, only: null, latency: 50, polls: [2, 5], out: path.join(REPO, 'bench-results/bench.json') };
@@ -56,16 +56,6 @@ async function startSimulator() {
 		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
 	});
 	return { url, child };
-}
-
-async function control(url, route, body) {
-	const response = await fetch(`${url}/__sim/${route}`, {
-		method: body === undefined ? 'GET' : 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	if (!response.ok) throw new Error(`/__sim/${route}: HTTP ${response.status} ${await response.text()}`);
-	return await response.json();
 }
 
 const SIM_DEFAULTS = {
@@ -139,92 +129,38 @@ async function measure(sim, scenario, log, args) {
 function scenarios(args) {
 	const L = args.latency;
 	const list = [];
-	const submit = (node, n, extra = {}) => ({
-		node,
-		n,
-		wait: false,
-		options: {},
-		...extra,
-	});
+	const add = (id, group, sim, node, n, run = {}, extra = {}) =>
+		list.push({ id, group, latencyMs: L, sim, ...extra, run: { node, n, wait: false, options: {}, ...run } });
 	// 1. submit-only, no rate limit, interleaved ours/theirs repetitions
 	for (const n of [100, 1000]) {
-		for (let rep = 1; rep <= args.reps; rep++) {
-			for (const node of ['ours', 'theirs']) {
-				list.push({ id: `submit-${n}-${node}-r${rep}`, group: 'submit', latencyMs: L, sim: {}, run: submit(node, n) });
-			}
-		}
+		for (let rep = 1; rep <= args.reps; rep++) for (const node of ['ours', 'theirs']) add(`submit-${n}-${node}-r${rep}`, 'submit', {}, node, n);
 	}
 	// 2. rate-limited gateway: at most 20 in flight, 429 + Retry-After: 1 beyond
 	for (const n of [100, 1000]) {
 		const sim = { maxInFlight: 20, retryAfterSeconds: 1 };
-		list.push({ id: `ratelimit-${n}-ours`, group: 'ratelimit', latencyMs: L, sim, run: submit('ours', n) });
-		list.push({ id: `ratelimit-${n}-theirs`, group: 'ratelimit', latencyMs: L, sim, run: submit('theirs', n) });
-		list.push({
-			id: `ratelimit-${n}-theirs-continue`,
-			group: 'ratelimit',
-			latencyMs: L,
-			sim,
-			run: submit('theirs', n, { continueOnFail: true }),
-		});
+		add(`ratelimit-${n}-ours`, 'ratelimit', sim, 'ours', n);
+		add(`ratelimit-${n}-theirs`, 'ratelimit', sim, 'theirs', n);
+		add(`ratelimit-${n}-theirs-continue`, 'ratelimit', sim, 'theirs', n, { continueOnFail: true });
 	}
 	// 3a. wait mode: 1000 tasks finishing 1-5 s after submit, at a short and at the default poll interval
 	for (const poll of args.polls) {
-		list.push({
-			id: `wait-1000-ours-poll${poll}`,
-			group: 'wait',
-			latencyMs: L,
-			sim: { taskDurationMs: [1000, 5000] },
-			inspectTasks: true,
-			poll,
-			run: submit('ours', 1000, { wait: true, options: { pollInterval: poll, timeout: 120 } }),
-		});
+		const run = { wait: true, options: { pollInterval: poll, timeout: 120 } };
+		add(`wait-1000-ours-poll${poll}`, 'wait', { taskDurationMs: [1000, 5000] }, 'ours', 1000, run, { inspectTasks: true, poll });
 	}
-	// 3b. 10 000 waiting tasks: RSS of the waiting run vs the same items submit-only
+	// 3b. 10 000 waiting tasks: RSS of the waiting run vs the same items submit-only; the last one
+	// without the forced GCs: peak RSS as V8 lets it grow on its own
 	if (!args.quick) {
 		const sim = { taskDurationMs: 40_000 };
-		list.push({
-			id: 'waitmem-10000-submit-only',
-			group: 'waitmem',
-			latencyMs: 0,
-			sim,
-			run: submit('ours', 10_000, { continueOnFail: true, retained: true, options: { maxConcurrency: 50 } }),
-		});
-		list.push({
-			id: 'waitmem-10000-wait',
-			group: 'waitmem',
-			latencyMs: 0,
-			sim,
-			inspectTasks: true,
-			run: submit('ours', 10_000, { wait: true, continueOnFail: true, retained: true, options: { pollInterval: 10, timeout: 300, maxConcurrency: 50 } }),
-		});
-		// The same without the forced GCs: peak RSS as V8 lets it grow on its own.
-		list.push({
-			id: 'waitmem-10000-wait-no-forced-gc',
-			group: 'waitmem',
-			latencyMs: 0,
-			sim,
-			inspectTasks: true,
-			run: submit('ours', 10_000, { wait: true, continueOnFail: true, options: { pollInterval: 10, timeout: 300, maxConcurrency: 50 } }),
-		});
+		const waiting = { wait: true, continueOnFail: true, options: { pollInterval: 10, timeout: 300, maxConcurrency: 50 } };
+		const noLatency = { latencyMs: 0 };
+		add('waitmem-10000-submit-only', 'waitmem', sim, 'ours', 10_000, { continueOnFail: true, retained: true, options: { maxConcurrency: 50 } }, noLatency);
+		add('waitmem-10000-wait', 'waitmem', sim, 'ours', 10_000, { ...waiting, retained: true }, { ...noLatency, inspectTasks: true });
+		add('waitmem-10000-wait-no-forced-gc', 'waitmem', sim, 'ours', 10_000, waiting, { ...noLatency, inspectTasks: true });
 	}
 	// 4. 10 % transient faults (429 with Retry-After 1 s, 503, dropped connection) on submit and query
 	const faults = { faultRate: 0.1, faultKinds: ['429', '503', 'drop'], retryAfterSeconds: 1, seed: 5, taskDurationMs: [1000, 5000] };
-	list.push({
-		id: 'faults-1000-ours',
-		group: 'faults',
-		latencyMs: L,
-		sim: faults,
-		inspectTasks: true,
-		run: submit('ours', 1000, { wait: true, continueOnFail: true, options: { pollInterval: 2, timeout: 300 } }),
-	});
-	list.push({
-		id: 'faults-1000-theirs-continue',
-		group: 'faults',
-		latencyMs: L,
-		sim: faults,
-		inspectTasks: true,
-		run: submit('theirs', 1000, { continueOnFail: true }),
-	});
+	add('faults-1000-ours', 'faults', faults, 'ours', 1000, { wait: true, continueOnFail: true, options: { pollInterval: 2, timeout: 300 } }, { inspectTasks: true });
+	add('faults-1000-theirs-continue', 'faults', faults, 'theirs', 1000, { continueOnFail: true }, { inspectTasks: true });
 	return list.filter((s) => !args.only || args.only.includes(s.group));
 }
 

@@ -8,14 +8,10 @@
  *
  *   node test/bench/callbacks.js [--sizes 1000,10000] [--latency 50]   (prints JSON)
  */
-const { createSimulator } = require('../simulator');
 const n8nLib = require('../e2e/lib/n8n');
-const { stagePackage, waitingRecognizeWorkflow } = require('../e2e/lib/fixtures');
-const probes = require('../e2e/lib/probes');
-
-const APP_KEY = 'bench-cb-key';
-const APP_SECRET = 'bench-cb-secret';
-const MB = 1024 * 1024;
+const { waitingBatch } = require('../e2e/lib/fixtures');
+const { until, percentile, residentBytes, sampleHighest, megabytes } = require('../e2e/lib/process');
+const { startStack } = require('../e2e/lib/stack');
 
 function parseArgs(argv) {
 	const args = { sizes: [1000, 10_000], latency: 50 };
@@ -27,72 +23,47 @@ function parseArgs(argv) {
 	return args;
 }
 
-const percentile = (values, p) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null;
-};
-
-/** n8n answers its REST API with 503 "Database is not ready!" while SQLite is busy: ask again. */
-async function patiently(call) {
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await call();
-		} catch (error) {
-			if (error.status !== 503 || attempt >= 480) throw error;
-			await probes.sleep(250);
-		}
-	}
-}
-
-async function executionOf(client, workflowId) {
-	const [latest] = (await patiently(() => n8nLib.listExecutions(client, workflowId))).results;
-	return latest;
-}
-
-async function measureBatch(env, size) {
-	const { simulator, client, credential, n8n, pid } = env;
+async function measureBatch({ sim, client, credential, n8n }, size) {
 	// 1000 tasks end over five minutes (about 3 callbacks a second: n8n 2.41 loads the whole
 	// execution and an expression isolate for each, and one process saturates near 10 a second).
 	// 10 000 tasks: one calls back, the others' callbacks are lost (`nocallback`), so the node's
 	// own check looks them all up and resumes the batch: park and resume without 10 000 calls.
 	const durationMs = size >= 10_000 ? [20_000, 30_000] : [20_000, 320_000];
-	simulator.configure({ taskDurationMs: durationMs });
-	const hint = (i) => (size >= 10_000 && i > 0 ? '?nocallback' : '');
-	const path = `bench-cb-${size}`;
-	const workflow = await client.rest('POST', '/workflows', waitingRecognizeWorkflow(credential, { name: path, webhookPath: path, timeout: 900 }));
-	await n8nLib.activateWorkflow(client, workflow.id);
-	const url = await n8nLib.waitForWebhook(n8n.baseUrl, path);
-	const fromRequest = simulator.requests.length;
-	const fromCallback = simulator.callbacks.length;
-	const before = probes.residentBytes(pid).rss;
-	const sampler = probes.sampleResident(pid);
+	sim.configure({ taskDurationMs: durationMs });
+	const webhookPath = `bench-cb-${size}`;
+	const workflowId = await client.createActive(waitingBatch(credential, { name: webhookPath, webhookPath, timeout: 900 }));
+	const url = await n8nLib.waitForWebhook(n8n.baseUrl, webhookPath);
+	const latest = async () => (await client.executions(workflowId))[0];
+	const fromRequest = sim.requests.length;
+	const fromCallback = sim.callbacks.length;
+	const pid = n8n.pid();
+	const before = residentBytes(pid).rss;
+	const sampler = sampleHighest(() => residentBytes(pid).rss);
 	const started = Date.now();
-	const images = Array.from({ length: size }, (_, i) => ({ id: i, url: `https://images.bench.test/cb-${size}-${i}.png${hint(i)}` }));
+	const images = Array.from({ length: size }, (_, i) => ({ id: i, url: `https://images.bench.test/cb-${size}-${i}.png${size >= 10_000 && i > 0 ? '?nocallback' : ''}` }));
 	const response = await n8nLib.postJson(url, { images });
 	if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-	const parked = await probes.until(async () => {
-		const execution = await executionOf(client, workflow.id);
-		if (execution && !['new', 'running', 'waiting'].includes(execution.status)) throw new Error(`the execution ended ${execution.status} before it was seen parked`);
-		return execution && execution.status === 'waiting' ? execution : undefined;
-	}, 600_000, 'the execution to park');
+	const parked = await until('the execution to park', async () => {
+		const execution = await latest();
+		if (n8nLib.FINISHED(execution)) throw new Error(`the execution ended ${execution.status} before it was seen parked`);
+		return execution?.status === 'waiting' && execution;
+	}, { timeoutMs: 600_000 });
 	const parkedAfterMs = Date.now() - started;
-	const parkedRss = probes.residentBytes(pid).rss;
-	const stored = await patiently(() => client.rest('GET', `/executions/${parked.id}`));
+	const parkedRss = residentBytes(pid).rss;
+	const stored = await client.rest('GET', `/executions/${parked.id}`);
 	const parkedDataBytes = Buffer.byteLength(typeof stored.data === 'string' ? stored.data : JSON.stringify(stored.data));
-	const done = await probes.until(async () => {
-		const execution = await executionOf(client, workflow.id);
-		return execution && ['success', 'error', 'crashed', 'canceled'].includes(execution.status) ? execution : undefined;
-	}, 900_000, 'the execution to finish');
+	const done = await until('the execution to finish', async () => {
+		const execution = await latest();
+		return n8nLib.FINISHED(execution) && execution;
+	}, { timeoutMs: 900_000 });
 	const wallMs = Date.now() - started;
 	const highest = sampler.stop();
-	const execution = await patiently(() => n8nLib.getExecution(client, done.id));
-	const items = n8nLib.nodeOutputJson(execution, 'Recognize');
-	const tries = simulator.callbacks.slice(fromCallback);
+	const items = n8nLib.nodeOutputJson(await client.execution(done.id), 'Recognize');
+	const tries = sim.callbacks.slice(fromCallback);
 	const answers = tries.map((attempt) => attempt.answerMs).filter((ms) => typeof ms === 'number');
 	const statuses = {};
 	for (const attempt of tries) statuses[attempt.status ?? 'conn'] = (statuses[attempt.status ?? 'conn'] ?? 0) + 1;
-	const requests = simulator.requests.slice(fromRequest);
-	const queries = requests.filter((request) => request.path === '/v1/open/pub/task').length;
+	const queries = sim.requests.slice(fromRequest).filter((request) => request.path === '/v1/open/pub/task').length;
 	return {
 		size,
 		taskDurationMs: durationMs,
@@ -102,51 +73,33 @@ async function measureBatch(env, size) {
 		parkedAfterMs,
 		callbackTries: tries.length,
 		callbackStatuses: statuses,
-		answerP50Ms: percentile(answers, 50),
-		answerP99Ms: percentile(answers, 99),
-		answerMaxMs: percentile(answers, 100),
+		answerP50Ms: percentile(answers, 50) ?? null,
+		answerP99Ms: percentile(answers, 99) ?? null,
+		answerMaxMs: percentile(answers, 100) ?? null,
 		taskQueries: queries,
 		queriesPerTask: +(queries / size).toFixed(2),
-		parkedDataMb: +(parkedDataBytes / MB).toFixed(2),
-		rssBeforeMb: +(before / MB).toFixed(1),
-		rssParkedMb: +(parkedRss / MB).toFixed(1),
-		rssPeakMb: +(highest / MB).toFixed(1),
-		addedPeakRssMb: +((highest - before) / MB).toFixed(1),
+		parkedDataMb: +(parkedDataBytes / 1024 / 1024).toFixed(2),
+		rssBeforeMb: megabytes(before),
+		rssParkedMb: megabytes(parkedRss),
+		rssPeakMb: megabytes(highest),
+		addedPeakRssMb: megabytes(highest - before),
 	};
 }
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
-	const simulator = createSimulator({
-		appKey: APP_KEY,
-		appSecret: APP_SECRET,
-		latencyMs: args.latency,
-		recordLimit: 1_000_000,
-		callbackRetries: 5,
-		callbackTimeoutMs: 60_000,
-	});
-	const simulatorUrl = (await simulator.start(0, '127.0.0.1')).url;
-	const stagedPackage = stagePackage();
-	const n8n = await n8nLib.startN8n({ packageDir: stagedPackage.dir, env: { NODE_ENV: 'production' } });
+	const sim = { latencyMs: args.latency, recordLimit: 1_000_000, callbackRetries: 5, callbackTimeoutMs: 60_000 };
+	const stack = await startStack({ sim });
 	const results = [];
 	try {
-		const client = await n8nLib.setupOwner(n8n.baseUrl);
-		const credential = await n8nLib.createCredential(client, {
-			name: 'ToMoviee bench',
-			type: 'toMovieeApi',
-			data: { appKey: APP_KEY, appSecret: APP_SECRET, baseUrl: simulatorUrl },
-		});
-		const pid = probes.n8nPid(n8n.userFolder);
 		for (const size of args.sizes) {
 			process.stderr.write(`  callback-${size} ...\n`);
-			const row = await measureBatch({ simulator, client, credential, n8n, pid }, size);
+			const row = await measureBatch(stack, size);
 			process.stderr.write(`    ${JSON.stringify(row)}\n`);
 			results.push(row);
 		}
 	} finally {
-		await n8n.cleanup();
-		await simulator.stop();
-		stagedPackage.remove();
+		await stack.stop();
 	}
 	console.log(JSON.stringify({ latencyMs: args.latency, n8n: '2.41.1', results }));
 }

@@ -15,14 +15,13 @@
  *
  *   node test/bench/flood.js [--version 2|1] [--seconds 60] [--checks 2000] [--bodies 2000] [--body-mb 1] [--in-flight 32]
  */
-const { createSimulator } = require('../simulator');
 const { callbackBody } = require('../simulator/callbacks');
 const n8nLib = require('../e2e/lib/n8n');
-const { packPackage, stagePackage, waitingRecognizeWorkflow } = require('../e2e/lib/fixtures');
-const probes = require('../e2e/lib/probes');
+const { waitingBatch } = require('../e2e/lib/fixtures');
+const { sleep, until, residentBytes, sampleHighest, megabytes } = require('../e2e/lib/process');
+const { startRecorder } = require('../e2e/lib/probes');
+const { startStack } = require('../e2e/lib/stack');
 
-const APP_KEY = 'bench-flood-key';
-const APP_SECRET = 'bench-flood-secret';
 const MB = 1024 * 1024;
 
 function parseArgs(argv) {
@@ -56,7 +55,7 @@ async function flood(url, bodies, seconds, maxInFlight) {
 	const pending = new Set();
 	for (let index = 0; index < bodies.length; index++) {
 		const due = started + index * gapMs;
-		if (due > Date.now()) await probes.sleep(due - Date.now());
+		if (due > Date.now()) await sleep(due - Date.now());
 		while (inFlight >= maxInFlight) await Promise.race(pending);
 		inFlight++;
 		const sent = post(url, bodies[index].body).then((status) => {
@@ -73,43 +72,28 @@ async function flood(url, bodies, seconds, maxInFlight) {
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
-	const simulator = createSimulator({ appKey: APP_KEY, appSecret: APP_SECRET, recordLimit: 1_000_000, callbackRetries: 12, callbackTimeoutMs: 60_000 });
-	const simulatorUrl = (await simulator.start(0, '127.0.0.1')).url;
-	const recorder = await probes.startRecorder();
-	const packed = args.version === '1' ? packPackage() : undefined;
-	const staged = packed ? undefined : stagePackage();
-	const n8n = await n8nLib.startN8n({
-		version: args.version,
-		...(packed ? { packageTarball: packed.tarball } : { packageDir: staged.dir }),
-		env: { NODE_ENV: 'production' },
-	});
+	const recorder = await startRecorder();
+	const sim = { recordLimit: 1_000_000, callbackRetries: 12, callbackTimeoutMs: 60_000 };
+	const { sim: simulator, n8n, client, credential, stop } = await startStack({ sim, version: args.version, installWithNpm: args.version === '1' });
 	try {
-		const client = await n8nLib.setupOwner(n8n.baseUrl);
-		const credential = await n8nLib.createCredential(client, {
-			name: 'ToMoviee flood',
-			type: 'toMovieeApi',
-			data: { appKey: APP_KEY, appSecret: APP_SECRET, baseUrl: simulatorUrl },
-		});
-		const pid = probes.n8nPid(n8n.userFolder);
-		const path = 'bench-flood';
-		const definition = waitingRecognizeWorkflow(credential, { name: path, webhookPath: path, timeout: 3600, reportUrl: recorder.url });
-		const workflow = await n8nLib.createWorkflow(client, definition, { major: n8n.major });
-		await n8nLib.activateWorkflow(client, workflow.id);
-		const url = await n8nLib.waitForWebhook(n8n.baseUrl, path);
+		const pid = n8n.pid();
+		const webhookPath = 'bench-flood';
+		const workflowId = await client.createActive(waitingBatch(credential, { name: webhookPath, webhookPath, timeout: 3600, reportUrl: recorder.url }));
+		const url = await n8nLib.waitForWebhook(n8n.baseUrl, webhookPath);
 		// Runs until the flood is over; its callback is then sent here, as ToMoviee would.
 		simulator.configure({ taskDurationMs: 3_600_000 });
 		const response = await n8nLib.postJson(url, { images: [{ id: 0, url: 'https://images.bench.test/flood.png?nocallback' }] });
 		if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-		const submit = await probes.until(() => simulator.requests.find((request) => request.path.startsWith('/v1/open/capacity/application/')), 60_000, 'the submit');
+		const submit = await until('the submit', () => simulator.requests.find((request) => request.path.startsWith('/v1/open/capacity/application/')));
 		const resumeUrl = submit.body.callback;
 		const taskId = [...simulator.tasks.values()].find((task) => task.callback === resumeUrl).task_id;
-		await probes.until(async () => (await n8nLib.listExecutions(client, workflow.id)).results.find((execution) => execution.status === 'waiting'), 60_000, 'the batch to park');
+		await until('the batch to park', async () => (await client.executions(workflowId)).find((execution) => execution.status === 'waiting'));
 		const parkedAt = Date.now();
 		const isLookUp = (request) => request.path === '/v1/open/pub/task' && request.body?.task_id === taskId;
 		const lookUpsBefore = simulator.requests.filter(isLookUp).length;
 
-		const rssBefore = probes.residentBytes(pid).rss;
-		const sampler = probes.sampleResident(pid);
+		const rssBefore = residentBytes(pid).rss;
+		const sampler = sampleHighest(() => residentBytes(pid).rss);
 		const check = Buffer.from(JSON.stringify({ tomovieeLedgerCheck: true }));
 		const claim = Buffer.from(JSON.stringify({ task_id: taskId, status: 3, progress: 100, result: 'x'.repeat(args.bodyMb * MB) }));
 		const bodies = [];
@@ -128,13 +112,14 @@ async function main() {
 		const attempts = [];
 		for (let pauseMs = 200; attempts.length < 12; pauseMs *= 2) {
 			attempts.push(await post(resumeUrl, realCallback));
-			if (attempts.at(-1) >= 200 && attempts.at(-1) < 300) break;
-			await probes.sleep(pauseMs);
+			// a flood body may have resumed the batch first: then every try is refused, and stops here
+			if ((attempts.at(-1) >= 200 && attempts.at(-1) < 300) || recorder.requests.length > 0) break;
+			await sleep(pauseMs);
 		}
-		const report = await probes.until(() => recorder.requests[0], 600_000, 'the resume');
+		const report = await until('the resume', () => recorder.requests[0], { timeoutMs: 600_000 });
 		const rssPeak = sampler.stop();
-		await probes.sleep(2000);
-		const rssAfter = probes.residentBytes(pid).rss;
+		await sleep(2000);
+		const rssAfter = residentBytes(pid).rss;
 		console.log(
 			JSON.stringify({
 				n8n: n8n.version,
@@ -144,22 +129,19 @@ async function main() {
 				answers,
 				taskLookUpsDuringFlood: lookUpsInFlood,
 				taskLookUpsParkedToResume: simulator.requests.filter(isLookUp).length - lookUpsBefore,
-				rssBeforeMb: +(rssBefore / MB).toFixed(1),
-				rssPeakMb: +(rssPeak / MB).toFixed(1),
-				rssAfterMb: +(rssAfter / MB).toFixed(1),
-				rssGrowthMb: +((rssAfter - rssBefore) / MB).toFixed(1),
-				rssPeakGrowthMb: +((rssPeak - rssBefore) / MB).toFixed(1),
+				rssBeforeMb: megabytes(rssBefore),
+				rssPeakMb: megabytes(rssPeak),
+				rssAfterMb: megabytes(rssAfter),
+				rssGrowthMb: megabytes(rssAfter - rssBefore),
+				rssPeakGrowthMb: megabytes(rssPeak - rssBefore),
 				realCallbackAnswers: attempts,
 				callbackToResumeMs: report.at - callbackSentAt,
 				parkedToResumeMs: report.at - parkedAt,
 			}),
 		);
 	} finally {
-		await n8n.cleanup();
-		await simulator.stop();
+		await stop();
 		await recorder.close();
-		staged?.remove();
-		packed?.remove?.();
 	}
 }
 

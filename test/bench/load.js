@@ -1,13 +1,14 @@
 'use strict';
 /**
  * Loads, in this process: the repo's TypeScript (nodes, credentials, test harness) through a
- * transpile-only require hook, and n8n's HTTP Request node from the cached n8n install, with
+ * transpile-only require hook, and n8n's HTTP Request node from the cached n8n 2.41.1, with
  * `n8n-workflow` / `n8n-core` always resolved to the repo's copy so both nodes run through one
  * engine (one WorkflowExecute, one NodeApiError class, one expression engine).
  */
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const { resolveN8nInstall } = require('../e2e/lib/n8n');
 
 const REPO = path.resolve(__dirname, '../..');
 const SHARED = ['n8n-workflow', 'n8n-core'];
@@ -42,13 +43,6 @@ function installSharedResolution() {
 	};
 }
 
-function n8nCacheModules() {
-	const cache =
-		process.env.TOMOVIEE_CACHE ||
-		path.join(process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache'), 'n8n-nodes-tomoviee');
-	return path.join(cache, 'n8n-2.41.1', 'node_modules');
-}
-
 let loaded;
 /**
  * `oursFrom`: another checkout whose nodes/ and credentials/ stand in for this repo's (A/B runs of
@@ -62,7 +56,7 @@ function load(oursFrom) {
 	const harness = require(path.join(REPO, 'test/harness/index.ts'));
 	const { ToMoviee } = require(path.join(OURS, 'nodes/ToMoviee/ToMoviee.node.ts'));
 	const { ToMovieeApi } = require(path.join(OURS, 'credentials/ToMovieeApi.credentials.ts'));
-	const httpPath = path.join(n8nCacheModules(), 'n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
+	const httpPath = path.join(resolveN8nInstall().nodeModules, 'n8n-nodes-base/dist/nodes/HttpRequest/HttpRequest.node.js');
 	const { HttpRequest } = require(httpPath);
 	const workflowFromRepo = require.resolve('n8n-workflow', { paths: [REPO] });
 	const workflowFromHttp = Module._resolveFilename('n8n-workflow', require.cache[httpPath]);
@@ -71,4 +65,4 @@ function load(oursFrom) {
 	return loaded;
 }
 
-module.exports = { load, REPO, n8nCacheModules };
+module.exports = { load, REPO };

@@ -17,12 +17,14 @@ const OURS = 'n8n-nodes-tomoviee.toMoviee';
 const THEIRS = 'n8n-nodes-base.httpRequest';
 const SUBMIT_PATH = '/v1/open/capacity/application/tm_reference_img2mask';
 
+/** The simulator's control API (test/simulator/control.js): GET without a body, POST with one. */
 async function control(simUrl, route, body) {
 	const response = await fetch(`${simUrl}/__sim/${route}`, {
 		method: body === undefined ? 'GET' : 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
+	if (!response.ok) throw new Error(`/__sim/${route}: HTTP ${response.status} ${await response.text()}`);
 	return await response.json();
 }
 
@@ -233,10 +235,14 @@ async function main() {
 	process.send ? process.send(result) : console.log(JSON.stringify(result));
 }
 
-main().then(
-	() => process.exit(0),
-	(error) => {
-		console.error(error);
-		process.exit(1);
-	},
-);
+if (require.main === module) {
+	main().then(
+		() => process.exit(0),
+		(error) => {
+			console.error(error);
+			process.exit(1);
+		},
+	);
+}
+
+module.exports = { control, APP_KEY, APP_SECRET };

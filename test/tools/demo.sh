@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
-# `npm run demo [-- --keep] [-- --queue]`: the package in a real n8n 2.41.1 against the local ToMoviee simulator.
-# --queue: n8n in queue mode (main + worker + 2 webhook processes behind a small load balancer,
-# PostgreSQL + Redis from Debian packages via test/tools/ensure-services.sh); see test/tools/demo-queue.js.
-# 1. installs Node 24 + n8n 2.41.1 into ~/.cache/n8n-nodes-tomoviee (first run only, ~5 min)
-# 2. builds the package (npm run build)
-# 3. test/tools/demo.js: simulator + n8n on 127.0.0.1, imports examples/, runs them, prints a summary
-# Real ToMoviee instead of the simulator: see the header of test/tools/demo.js.
+# `npm run demo [-- --keep] [-- --queue]`: the package in a real n8n 2.41.1 against the local ToMoviee
+# simulator (--queue: n8n in queue mode, test/tools/demo-queue.js). Installs Node 24 + n8n 2.41.1 into
+# ~/.cache/n8n-nodes-tomoviee (first run only, ~5 min), builds the package, then runs test/tools/demo.js
+# (whose header tells how to use the real ToMoviee instead).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -26,7 +23,5 @@ if ! build_log=$(npm run --silent build 2>&1); then
 	echo "[demo] the build failed" >&2
 	exit 1
 fi
-build_seconds=$((SECONDS - started))
-
-export TOMOVIEE_DEMO_TIMINGS="ensure Node 24 + n8n (cached)=$ensure_seconds;build (npm run build)=$build_seconds"
+export TOMOVIEE_DEMO_TIMINGS="ensure Node 24 + n8n (cached)=$ensure_seconds;build (npm run build)=$((SECONDS - started))"
 exec node test/tools/demo.js "$@"

@@ -27,22 +27,21 @@ function readExample(file) {
 }
 
 /**
- * Writes the credential and the workflows (all, or `names` without `.workflow.json`) into
- * `folder`, with this run's places; returns { credentialFile, workflowsDir, workflows }.
- * `filesFolder`: what `~/.n8n-files` is for this n8n; `storageUrl`: where uploads go;
- * `webhookBase`: `<n8n>/webhook/`; `images`: replaces the Image list nodes' images.
+ * Imports the example credential and workflows (all, or `names` without `.workflow.json`) into
+ * `n8n` with the CLI, with this run's places; resolves to the workflows by name. `credentialData`
+ * overrides the credential's fields; `filesFolder`: what `~/.n8n-files` is for this n8n;
+ * `storageUrl`: where uploads go; `webhookBase`: `<n8n>/webhook/`; `images`: replaces the Image
+ * list nodes' images.
  */
-function prepareExamples(folder, { credentialData, filesFolder, storageUrl, webhookBase, images, names }) {
+async function importExamples(n8n, { credentialData, filesFolder, storageUrl, webhookBase, images, names }) {
 	const credentials = readExample(CREDENTIAL_FILE);
 	credentials[0].data = { ...credentials[0].data, ...credentialData };
-	const credentialFile = path.join(folder, CREDENTIAL_FILE);
+	const credentialFile = path.join(n8n.userFolder, CREDENTIAL_FILE);
 	fs.writeFileSync(credentialFile, JSON.stringify(credentials));
-
-	const workflowsDir = path.join(folder, 'workflows');
+	const workflowsDir = path.join(n8n.userFolder, 'workflows');
 	fs.mkdirSync(workflowsDir, { recursive: true });
 	const workflows = {};
-	const files = names ? names.map((name) => `${name}.workflow.json`) : workflowFileNames();
-	for (const file of files) {
+	for (const file of names ? names.map((name) => `${name}.workflow.json`) : workflowFileNames()) {
 		let text = fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
 		if (filesFolder) text = text.split(DOCKER_FILES_FOLDER).join(filesFolder);
 		if (storageUrl) text = text.split(STORAGE_PLACEHOLDER).join(storageUrl);
@@ -54,39 +53,28 @@ function prepareExamples(folder, { credentialData, filesFolder, storageUrl, webh
 		fs.writeFileSync(path.join(workflowsDir, file), JSON.stringify(workflow));
 		workflows[file.replace('.workflow.json', '')] = workflow;
 	}
-	return { credentialFile, workflowsDir, workflows };
+	for (const args of [
+		['import:credentials', `--input=${credentialFile}`],
+		['import:workflow', '--separate', `--input=${workflowsDir}`],
+	]) {
+		const result = await n8n.cli(args);
+		if (result.code !== 0) throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${(result.stdout + result.stderr).slice(-3000)}`);
+	}
+	return workflows;
 }
 
 /**
  * Runs a workflow the way "Execute workflow" would, in an `n8n execute` process of its own;
- * resolves to its run data, or throws with the failing node's message.
+ * resolves to the run ({ id, data }, for nodeItems() of ./n8n), or throws with the failing node's message.
  */
 async function executeHeadless(n8n, workflow) {
 	const result = await n8n.execute(workflow.id);
-	const runData = result.json?.data?.resultData;
-	if (result.code !== 0 || !runData || runData.error) {
-		const reason = runData?.error?.message ?? (result.stdout + result.stderr).slice(-3000);
+	const resultData = result.json?.data?.resultData;
+	if (result.code !== 0 || !resultData || resultData.error) {
+		const reason = resultData?.error?.message ?? (result.stdout + result.stderr).slice(-3000);
 		throw new Error(`workflow "${workflow.name}" failed: ${reason}`);
 	}
-	return runData.runData;
+	return { id: workflow.name, data: result.json.data };
 }
 
-/** The items (json and binary) of a node's last run, output 0. */
-function lastItems(runData, nodeName) {
-	const runs = runData[nodeName];
-	if (!runs) throw new Error(`node "${nodeName}" did not run`);
-	return runs[runs.length - 1].data.main[0] ?? [];
-}
-
-module.exports = {
-	EXAMPLES_DIR,
-	CREDENTIAL_FILE,
-	DOCKER_FILES_FOLDER,
-	STORAGE_PLACEHOLDER,
-	LOCAL_N8N_WEBHOOKS,
-	workflowFileNames,
-	readExample,
-	prepareExamples,
-	executeHeadless,
-	lastItems,
-};
+module.exports = { CREDENTIAL_FILE, workflowFileNames, readExample, importExamples, executeHeadless };
