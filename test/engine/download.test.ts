@@ -49,9 +49,7 @@ describe('Download Result Images', () => {
 	});
 
 	it('no binary (and no error) for a task that has not ended when not waiting', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('https://x.test/d.png', { waitForCompletion: false }, { download: true }),
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/d.png', { waitForCompletion: false }, { download: true }) });
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].binary).toBeUndefined();
 	});
@@ -60,10 +58,7 @@ describe('Download Result Images', () => {
 		simulator.configure({ publicUrl: `${simulator.url}/gone` });
 		const failing = await runToMoviee(simulator, { parameters: recognize('https://x.test/e.png', {}, { download: true }) });
 		expect(failing.error!.message).toMatch(/result file of task tm_reference_img2mask-0-\w+: the file is no longer available \(HTTP 404\).*expired \[item 0\]/);
-		const continued = await runToMoviee(simulator, {
-			parameters: recognize('https://x.test/e.png', {}, { download: true }),
-			continueOnFail: true,
-		});
+		const continued = await runToMoviee(simulator, { parameters: recognize('https://x.test/e.png', {}, { download: true }), continueOnFail: true });
 		expect(continued.items[0].json).toMatchObject({ status: 'succeeded', error: expect.stringMatching(/expired/) });
 		expect(continued.items[0].binary).toBeUndefined();
 	});
@@ -80,9 +75,7 @@ describe('Download Result Images', () => {
 	});
 
 	it('a bad binary field name is refused before any request', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('https://x.test/f.png', {}, { download: true, binaryPropertyName: 'my mask' }),
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/f.png', {}, { download: true, binaryPropertyName: 'my mask' }) });
 		expect(run.error!.message).toContain('field "binaryPropertyName"');
 		expect(simulator.requests).toHaveLength(0);
 	});

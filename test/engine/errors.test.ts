@@ -165,10 +165,7 @@ describe('API error classes', () => {
 	});
 
 	it('an unreachable gateway is a network error with a hint', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: recognize(IMAGE, {}, { maxTries: 1 }),
-			credentials: { baseUrl: 'http://127.0.0.1:1' },
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE, {}, { maxTries: 1 }), credentials: { baseUrl: 'http://127.0.0.1:1' } });
 		expect(run.error).toBeDefined();
 		expect(run.error!.message).toContain('[item 0]');
 		expect((run.error as NodeOperationError).description).toMatch(/Base URL/);

@@ -11,9 +11,7 @@ describe('Task > Get', () => {
 	it('returns the current state when not waiting', async () => {
 		// Long enough not to end between the two runs on a loaded machine.
 		const taskId = await submitOne('https://x.test/a.png?duration=30000');
-		const run = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false },
-		});
+		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false } });
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].json).toMatchObject({ taskId, status: expect.stringMatching(/queued|processing/) });
 		expect(apiRequests(simulator, 'query')).toHaveLength(1);
@@ -30,9 +28,7 @@ describe('Task > Get', () => {
 
 	it('waits until the task ends', async () => {
 		const taskId = await submitOne();
-		const run = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT },
-		});
+		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT } });
 		expect(run.items[0].json).toMatchObject({ taskId, status: 'succeeded', statusCode: 3, progress: 100 });
 		expect((run.items[0].json.resultUrls as string[])[0]).toContain(`/files/${taskId}/0.png`);
 	});
@@ -40,9 +36,7 @@ describe('Task > Get', () => {
 	it('reports a failed task as data when not waiting, as an error when waiting', async () => {
 		const taskId = await submitOne('https://x.test/fail.png');
 		await new Promise((resolve) => setTimeout(resolve, 600));
-		const looked = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false },
-		});
+		const looked = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false } });
 		expect(looked.items[0].json).toMatchObject({ taskId, status: 'failed', statusCode: 4 });
 		const waited = await runToMoviee(simulator, {
 			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT },
@@ -52,17 +46,13 @@ describe('Task > Get', () => {
 	});
 
 	it('names the task when ToMoviee does not know it', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId: 'no-such-task', waitForCompletion: false },
-		});
+		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId: 'no-such-task', waitForCompletion: false } });
 		expect(run.error?.message).toContain('task not found');
 		expect(run.error?.message).toContain('no-such-task');
 	});
 
 	it('refuses an empty task id before any request', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId: ' ', waitForCompletion: false },
-		});
+		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId: ' ', waitForCompletion: false } });
 		expect(run.error?.message).toMatch(/Task ID is empty.*item 0.*taskId/);
 		expect(simulator.requests).toHaveLength(0);
 	});

@@ -57,10 +57,7 @@ describe('ToMoviee as an AI agent tool', () => {
 
 	it('runs with the arguments an agent fills in through $fromAI()', async () => {
 		// The agent's arguments reach the node as the input item, which $fromAI() reads.
-		const run = await runToMoviee(simulator, {
-			parameters: toolParameters,
-			items: [{ json: { imageUrl: 'https://x.test/agent.png', controlType: '2' } }],
-		});
+		const run = await runToMoviee(simulator, { parameters: toolParameters, items: [{ json: { imageUrl: 'https://x.test/agent.png', controlType: '2' } }] });
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].json).toMatchObject({ status: 'succeeded', controlType: '2', imageUrl: 'https://x.test/agent.png' });
 		expect((run.items[0].json.resultUrls as string[])[0]).toMatch(/\/files\/tm_reference_img2mask-0-\w+\/0\.png\?Expires=\d+/);

@@ -29,13 +29,7 @@ describe('task answers carry the task whatever the code says', () => {
 		await untilEnded(taskId);
 		const run = await runToMoviee(simulator, { parameters: getTask(taskId) });
 		expect(run.error).toBeUndefined();
-		expect(run.items[0].json).toMatchObject({
-			taskId,
-			status: 'failed',
-			statusCode: 4,
-			reason: 'insufficient balance',
-			errorCode: 680001,
-		});
+		expect(run.items[0].json).toMatchObject({ taskId, status: 'failed', statusCode: 4, reason: 'insufficient balance', errorCode: 680001 });
 		expect(run.items[0].json.errorMessage).toEqual(expect.any(String));
 	});
 

@@ -14,11 +14,7 @@ const APP = '/v1/open/capacity/application/';
 const SUBMIT = `${APP}tm_reference_img2mask`;
 const QUERY = '/v1/open/pub/task';
 const TOKEN = '/v1/open/capacity/get/token';
-const AUTH = {
-	'Content-Type': 'application/json',
-	Authorization: `Basic ${Buffer.from('test-key:test-secret').toString('base64')}`,
-	'X-App-Key': 'test-key',
-};
+const AUTH = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('test-key:test-secret').toString('base64')}`, 'X-App-Key': 'test-key' };
 const WRONG_SECRET = { ...AUTH, Authorization: `Basic ${Buffer.from('test-key:nope').toString('base64')}` };
 const TASK_FIELDS = ['delay', 'params', 'position', 'priority', 'progress', 'reason', 'result', 'status', 'task_id', 'wait_time', 'wsid'];
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -62,12 +62,7 @@ function packPackage() {
 
 // ---------------------------------------------------------------- nodes
 
-const TYPE_VERSIONS = {
-	'n8n-nodes-base.webhook': 2,
-	'n8n-nodes-base.set': 3.4,
-	'n8n-nodes-base.httpRequest': 4.2,
-	'n8n-nodes-base.removeDuplicates': 2,
-};
+const TYPE_VERSIONS = { 'n8n-nodes-base.webhook': 2, 'n8n-nodes-base.set': 3.4, 'n8n-nodes-base.httpRequest': 4.2, 'n8n-nodes-base.removeDuplicates': 2 };
 
 /** A node of `type` (its usual typeVersion); workflow() places it. */
 function node(name, type, parameters = {}, extra = {}) {

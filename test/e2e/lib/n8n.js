@@ -26,10 +26,7 @@ const proc = require('./process');
 const ENSURE_SCRIPT = path.resolve(__dirname, '../../tools/ensure-n8n.sh');
 const DEFAULT_OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2eOwner-Passw0rd' };
 /** What ensure-n8n.sh exports for each n8n line (its first argument is the line or a version). */
-const N8N_LINES = {
-	2: { nodeVar: 'TOMOVIEE_NODE24_BIN', n8nVar: 'TOMOVIEE_N8N_BIN' },
-	1: { nodeVar: 'TOMOVIEE_NODE22_BIN', n8nVar: 'TOMOVIEE_N8N1_BIN' },
-};
+const N8N_LINES = { 2: { nodeVar: 'TOMOVIEE_NODE24_BIN', n8nVar: 'TOMOVIEE_N8N_BIN' }, 1: { nodeVar: 'TOMOVIEE_NODE22_BIN', n8nVar: 'TOMOVIEE_N8N1_BIN' } };
 const installs = new Map();
 
 /**
