@@ -20,6 +20,12 @@ describe('bad input is refused before any request', () => {
 		['a poll interval of 0', {}, { pollInterval: 0 }, 'pollInterval', /between 0.1 and 3600/],
 		['a timeout of 0', {}, { timeout: 0 }, 'timeout', /between 1 and 86400/],
 		['a callback URL that is not http', {}, { callbackUrl: 'javascript:alert(1)' }, 'callbackUrl', /http or https/],
+		// no holes: inherited names, odd number forms, broken encodings
+		...['constructor', 'toString', '__proto__', 'valueOf'].map((controlType): (typeof cases)[number] => [`control type ${controlType}`, { controlType }, {}, 'controlType', /Control Type/]),
+		['malformed percent-encoding', { imageUrl: 'https://x.test/100%.jpg' }, {}, 'imageUrl', /Image URL/],
+		['binary field __proto__', {}, { download: true, binaryPropertyName: '__proto__' }, 'binaryPropertyName', /./],
+		...['0x10', '1e3', '0b11'].map((wsid): (typeof cases)[number] => [`wsid ${wsid}`, {}, { wsid }, 'wsid', /positive whole number/]),
+		['Wait Method outside poll/callback', { waitMethod: 'sometimes' }, {}, 'waitMethod', /Wait Method/],
 	];
 
 	it.each(cases)('%s', async (_label, extra, options, field, message) => {
