@@ -3,7 +3,7 @@ import type { AddressInfo } from 'net';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { WebhookServer } from '../harness';
-import { APP_KEY, apiRequests, FAST_WAIT, post, recognize, runToMoviee, signed, startTrigger, useSimulator } from './fixtures';
+import { APP_KEY, FAST_WAIT, post, recognize, runToMoviee, signed, startTrigger, useSimulator } from './fixtures';
 
 /** The ToMoviee Trigger and downloads against forged callbacks, SSRF, huge files and redirects (issue 13). */
 const simulator = useSimulator({ taskDurationMs: 60 });
@@ -219,13 +219,5 @@ describe('the Base URL', () => {
 		expect(run.error!.message).toMatch(/Base URL contains a user name or password/);
 		expect(JSON.stringify(run.runData)).not.toContain('pa55word');
 		expect(simulator.requests).toHaveLength(0);
-	});
-});
-
-describe("n8n's own URLs are left alone", () => {
-	it('a resume URL as Callback URL is sent unchanged, never signed', async () => {
-		const resumeUrl = 'https://n8n.test/webhook-waiting/42?signature=abc123';
-		await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', { waitForCompletion: false }, { callbackUrl: resumeUrl }) });
-		expect(apiRequests(simulator, 'submit')[0].body.callback).toBe(resumeUrl);
 	});
 });

@@ -153,7 +153,7 @@ describe('API error classes', () => {
 
 	it.each([
 		['fail', /failed: image could not be recognized/],
-		['insufficient', /failed: insufficient balance/],
+		['insufficient', /failed: insufficient balance \(code 680001\) \[item 0\]/],
 		['cancel', /cancelled: task cancelled/],
 		['timeout', /timed out at ToMoviee/],
 	])('a task that ends "%s" is an error quoting the reason and the task id', async (hint, message) => {

@@ -89,11 +89,11 @@ describe('Image Recognition > Recognize', () => {
 		expect(callback.searchParams.get('tm_signature')).toBe(expected);
 	});
 
-	it('sends the callback URL untouched when signing is off', async () => {
-		const url = 'https://hooks.example.com/tomoviee?token=abc';
-		await runToMoviee(simulator, {
-			parameters: recognize(IMAGE, { waitForCompletion: false }, { callbackUrl: url, signCallbackUrl: false, passThrough: 'row-9' }),
-		});
+	it.each([
+		['signing is off', 'https://hooks.example.com/tomoviee?token=abc', false],
+		["it is n8n's own resume URL", 'https://n8n.test/webhook-waiting/42?signature=abc123', true],
+	])('sends the callback URL untouched when %s', async (_case, url, signCallbackUrl) => {
+		await runToMoviee(simulator, { parameters: recognize(IMAGE, { waitForCompletion: false }, { callbackUrl: url, signCallbackUrl, passThrough: 'row-9' }) });
 		const [submit] = apiRequests(simulator, 'submit');
 		expect(submit.body.callback).toBe(url);
 		expect(submit.body.params).toBe('row-9');

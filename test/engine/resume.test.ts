@@ -78,28 +78,20 @@ describe('Wait for Callback: park, callbacks, resume', () => {
 		expect(apiRequests(simulator, 'query').length - queriesBefore).toBeLessThanOrEqual(40);
 	});
 
-	it('a callback lost on the way: the node checks the batch itself after a quiet period and resumes it', async () => {
-		const images = ['https://x.test/told.png?duration=300', 'https://x.test/lost.png?duration=500&nocallback'];
+	it.each([
+		// the one callback left the batch open; the check after a quiet period (the last delivery) resumed it
+		['a callback lost on the way: the node checks the batch itself after a quiet period', ['https://x.test/told.png?duration=300', 'https://x.test/lost.png?duration=500&nocallback'], 4],
+		// the check 2 s after parking found a task running; the next one, 4 s later, resumed
+		['no callback ever arrives: the check after parking, repeated with longer pauses', ['https://x.test/quiet-a.png?duration=2500&nocallback', 'https://x.test/quiet-b.png?duration=300&nocallback'], 6],
+	])('%s, resumes the batch', async (_case, images, maxQueries) => {
 		const queriesBefore = apiRequests(simulator, 'query').length;
 		const run = await parkRecognize(images);
 		expect(run.status).toBe('waiting');
 		const done = await run.execution.finished;
 		expect(done.status).toBe('success');
 		expect(done.items.map((item) => [item.json.imageUrl, item.json.status])).toEqual(images.map((url) => [url, 'succeeded']));
-		// the one callback left the batch open; the check (the last delivery) resumed it
 		expect(run.execution.deliveries.map((delivery) => delivery.resumed)).toEqual([false, true]);
-		expect(apiRequests(simulator, 'query').length - queriesBefore).toBeLessThanOrEqual(4);
-	});
-
-	it('no callback ever arrives: the check after parking, repeated with longer pauses, resumes the batch', async () => {
-		const images = ['https://x.test/quiet-a.png?duration=2500&nocallback', 'https://x.test/quiet-b.png?duration=300&nocallback'];
-		const run = await parkRecognize(images);
-		expect(run.status).toBe('waiting');
-		const done = await run.execution.finished;
-		expect(done.status).toBe('success');
-		expect(done.items.map((item) => [item.json.imageUrl, item.json.status])).toEqual(images.map((url) => [url, 'succeeded']));
-		// the check 2 s after parking found a task running; the next one, 4 s later, resumed
-		expect(run.execution.deliveries.map((delivery) => delivery.resumed)).toEqual([false, true]);
+		expect(apiRequests(simulator, 'query').length - queriesBefore).toBeLessThanOrEqual(maxQueries);
 	});
 
 	it('a made-up "succeeded" for a running task resumes nothing; the real callback afterwards resumes with what ToMoviee says', async () => {

@@ -45,12 +45,6 @@ describe('Task > Get', () => {
 		expect(waited.error?.message).toContain('failed');
 	});
 
-	it('names the task when ToMoviee does not know it', async () => {
-		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId: 'no-such-task', waitForCompletion: false } });
-		expect(run.error?.message).toContain('task not found');
-		expect(run.error?.message).toContain('no-such-task');
-	});
-
 	it('refuses an empty task id before any request', async () => {
 		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId: ' ', waitForCompletion: false } });
 		expect(run.error?.message).toMatch(/Task ID is empty.*item 0.*taskId/);
