@@ -31,10 +31,7 @@ describe('batches', () => {
 	it('Poll over 60 tasks of 1-2 s: the first tasks tell how long tasks take, so most others need one look', async () => {
 		simulator.configure({ taskDurationMs: [1000, 2000] });
 		const images = urls(60);
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 1, timeout: 60 }),
-			items: imagesItems(images),
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 1, timeout: 60 }), items: imagesItems(images) });
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((item) => item.json.status)).toEqual(Array(60).fill('succeeded'));
 		const queries = apiRequests(simulator, 'query');
@@ -62,10 +59,7 @@ describe('batches', () => {
 			{ route: 'submit', kind: '503', count: 2 },
 			{ route: 'query', kind: '502', count: 1 },
 		]);
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 0.1, timeout: 30 }),
-			items: imagesItems(urls(3)),
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('={{ $json.imageUrl }}', {}, { pollInterval: 0.1, timeout: 30 }), items: imagesItems(urls(3)) });
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
 		expect(apiRequests(simulator, 'submit')).toHaveLength(3 + 4);
@@ -114,10 +108,7 @@ describe('batches', () => {
 	});
 
 	it('Task > Get waits for many tasks with one loop', async () => {
-		const submitted = await runToMoviee(simulator, {
-			parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }),
-			items: imagesItems(urls(5)),
-		});
+		const submitted = await runToMoviee(simulator, { parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }), items: imagesItems(urls(5)) });
 		const ids = submitted.items.map((item) => item.json.taskId as string);
 		const run = await runToMoviee(simulator, {
 			parameters: { resource: 'task', operation: 'get', taskId: '={{ $json.taskId }}', waitForCompletion: true, options: { pollInterval: 0.1 } },

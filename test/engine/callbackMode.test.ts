@@ -19,9 +19,7 @@ describe('Wait Method: Wait for Callback (execute side)', () => {
 	});
 
 	it('refuses a Callback URL option together with Wait for Callback, before any request', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('https://x.test/a.png', { waitMethod: 'callback' }, { callbackUrl: 'https://example.com/hook' }),
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('https://x.test/a.png', { waitMethod: 'callback' }, { callbackUrl: 'https://example.com/hook' }) });
 		expect(run.error!.message).toContain('[item 0, field "callbackUrl"]');
 		expect(simulator.requests).toHaveLength(0);
 	});

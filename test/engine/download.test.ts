@@ -41,9 +41,7 @@ describe('Download Result Images', () => {
 	it('Task > Get downloads the masks of a task that already ended', async () => {
 		const submitted = await runToMoviee(simulator, { parameters: recognize('https://x.test/c.png', { controlType: '3' }) });
 		const taskId = submitted.items[0].json.taskId as string;
-		const run = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false, options: { download: true } },
-		});
+		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false, options: { download: true } } });
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].binary!.data).toMatchObject({ fileName: `${taskId}-depth.png`, mimeType: 'image/png' });
 	});

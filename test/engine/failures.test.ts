@@ -12,11 +12,7 @@ const created = () => simulator.stats.createdByInput as Record<string, number>;
 
 describe('error output', () => {
 	it('Continue (using error output): exactly the failed items go there, with their task fields', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: recognize(each),
-			items: imagesItems(urls(4, [1, 3])),
-			settings: { onError: 'continueErrorOutput' },
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize(each), items: imagesItems(urls(4, [1, 3])), settings: { onError: 'continueErrorOutput' } });
 		const [success, failure] = run.outputs;
 		expect(success.map((item) => item.json.status)).toEqual(['succeeded', 'succeeded']);
 		expect(failure).toHaveLength(2);

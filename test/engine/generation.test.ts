@@ -120,9 +120,7 @@ describe('generation operations: the exact body', () => {
 	});
 
 	it('Additional Body Fields are merged into the body', async () => {
-		await runToMoviee(simulator, {
-			parameters: params('textToVideo', { waitForCompletion: false }, { additionalBodyFields: '{"seed": 7, "style": {"look": "film"}}' }),
-		});
+		await runToMoviee(simulator, { parameters: params('textToVideo', { waitForCompletion: false }, { additionalBodyFields: '{"seed": 7, "style": {"look": "film"}}' }) });
 		expect(submits()[0].body).toEqual({ prompt: PROMPT, seed: 7, style: { look: 'film' } });
 	});
 

@@ -38,9 +38,7 @@ describe('Task > Get', () => {
 		await new Promise((resolve) => setTimeout(resolve, 600));
 		const looked = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: false } });
 		expect(looked.items[0].json).toMatchObject({ taskId, status: 'failed', statusCode: 4 });
-		const waited = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT },
-		});
+		const waited = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT } });
 		expect(waited.error?.message).toContain(taskId);
 		expect(waited.error?.message).toContain('failed');
 	});

@@ -156,7 +156,4 @@ function percentile(values, p) {
 
 const megabytes = (bytes) => +(bytes / 1024 / 1024).toFixed(1);
 
-module.exports = {
-	sleep, until, freePort, run, readText, fileSize, tail, logSince, startGroup, killGroup, residentBytes, groupRss, sampleHighest, percentile,
-	megabytes,
-};
+module.exports = { sleep, until, freePort, run, readText, fileSize, tail, logSince, startGroup, killGroup, residentBytes, groupRss, sampleHighest, percentile, megabytes };
