@@ -3,12 +3,10 @@ import type {
 	ICredentials,
 	ICredentialType,
 	IHttpRequestOptions,
-	INode,
 	INodeCredentialsDetails,
 	INodeParameters,
 	INodeProperties,
 	IRequestOptionsSimplified,
-	Workflow,
 } from 'n8n-workflow';
 import { deepCopy, ICredentialsHelper, NodeHelpers, UnexpectedError, UserError } from 'n8n-workflow';
 
@@ -25,9 +23,8 @@ export type CredentialMap = Record<string, TestCredential>;
 
 /**
  * The `ICredentialsHelper` of n8n's CredentialsHelper, for what our nodes use: the stored data
- * with the type's defaults, and `authenticate` applied as n8n applies it (a function, or the
- * generic block with `$credentials` expressions: headers, qs, body, `auth` for basic auth).
- * No OAuth, pre-authentication, `extends` or expressions inside stored data.
+ * with the type's defaults, and the type's `authenticate` function applied as n8n applies it.
+ * No generic authenticate block, OAuth, pre-authentication, `extends` or expressions inside stored data.
  */
 export class TestCredentials extends ICredentialsHelper {
 	private readonly stored: CredentialMap;
@@ -56,28 +53,11 @@ export class TestCredentials extends ICredentialsHelper {
 		return NodeHelpers.getNodeParameters(properties, data, true, false, null, null) as ICredentialDataDecryptedObject;
 	}
 
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow?: Workflow,
-		node?: INode,
-	): Promise<IHttpRequestOptions> {
+	/** Applies the type's `authenticate` function, as n8n does (ours is a function; no generic block). */
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions | IRequestOptionsSimplified): Promise<IHttpRequestOptions> {
 		const { authenticate } = this.type(typeName);
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions as IHttpRequestOptions);
-		if (authenticate?.type !== 'generic') return requestOptions as IHttpRequestOptions;
-		if (!workflow || !node) throw new UnexpectedError('Generic credential authentication needs the workflow and node');
-		const resolve = (value: string) =>
-			String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ?? '');
-		const target = requestOptions as unknown as Record<string, Record<string, string>>;
-		requestOptions.headers ??= {};
-		for (const [outerKey, values] of Object.entries(authenticate.properties)) {
-			target[outerKey] ??= {};
-			for (const [key, value] of Object.entries(values as Record<string, string>)) {
-				target[outerKey][resolve(key)] = resolve(value);
-			}
-		}
-		return requestOptions as IHttpRequestOptions;
+		if (typeof authenticate !== 'function') throw new UnexpectedError(`The harness applies only authenticate functions (credential type "${typeName}")`);
+		return await authenticate(credentials, requestOptions as IHttpRequestOptions);
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
