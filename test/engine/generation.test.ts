@@ -20,64 +20,25 @@ function queries() {
 }
 
 /** Every operation with typical parameters, the capability it calls and the body it must send. */
-const OPERATIONS: Record<string, { resource: string; capability: string; parameters: IDataObject; body: IDataObject; inputs: IDataObject }> = {
-	textToVideo: {
-		resource: 'video',
-		capability: 'tm_text2video_b',
-		parameters: { prompt: PROMPT },
-		body: { prompt: PROMPT },
-		inputs: { prompt: PROMPT },
-	},
-	imageToVideo: {
-		resource: 'video',
-		capability: 'tm_img2video_b',
-		parameters: { prompt: 'She turns and smiles', imageUrl: IMAGE },
-		body: { prompt: 'She turns and smiles', image: IMAGE },
-		inputs: { prompt: 'She turns and smiles', imageUrl: IMAGE },
-	},
-	framesToVideo: {
-		resource: 'video',
-		capability: 'tm_tail2video_b',
-		parameters: { prompt: 'The bud opens', imageUrl: IMAGE, lastFrameUrl: LAST },
-		body: { prompt: 'The bud opens', image: IMAGE, image_tail: LAST },
-		inputs: { prompt: 'The bud opens', imageUrl: IMAGE, lastFrameUrl: LAST },
-	},
-	referenceToImage: {
-		resource: 'image',
-		capability: 'tm_reference_img2img',
-		parameters: { prompt: 'The dancer at night', referenceImageUrl: IMAGE, controlType: '1', controlIntensity: 0.7, width: 768, height: 1280, batchSize: 2 },
-		body: { prompt: 'The dancer at night', reference_image: IMAGE, control_type: '1', control_intensity: 0.7, width: 768, height: 1280, batch_size: 2 },
-		inputs: { prompt: 'The dancer at night', referenceImageUrl: IMAGE, controlType: '1' },
-	},
-	redraw: {
-		resource: 'image',
-		capability: 'tm_redrawing',
-		parameters: { prompt: 'A blue hat', imageUrl: 'https://media.example.com/photo.png' },
-		body: { prompt: 'A blue hat', init_image: 'https://media.example.com/photo.png' },
-		inputs: { prompt: 'A blue hat', imageUrl: 'https://media.example.com/photo.png' },
-	},
-	textToMusic: {
-		resource: 'audio',
-		capability: 'tm_text2music',
-		parameters: { prompt: 'Upbeat folk', duration: 30, count: 2 },
-		body: { prompt: 'Upbeat folk', duration: 30, qty: 2 },
-		inputs: { prompt: 'Upbeat folk' },
-	},
-	textToSoundEffect: {
-		resource: 'audio',
-		capability: 'tm_text2sfx',
-		parameters: { prompt: 'Rain on a tin roof', duration: 12 },
-		body: { prompt: 'Rain on a tin roof', duration: 12 },
-		inputs: { prompt: 'Rain on a tin roof' },
-	},
-	videoSoundtrack: {
-		resource: 'audio',
-		capability: 'tm_video_scoring',
-		parameters: { prompt: 'Calm piano', videoUrl: VIDEO },
-		body: { prompt: 'Calm piano', file_link: VIDEO },
-		inputs: { prompt: 'Calm piano', videoUrl: VIDEO },
-	},
-};
+const OPERATION_ROWS: Array<[string, string, string, IDataObject, IDataObject]> = [
+	['textToVideo', 'video', 'tm_text2video_b', { prompt: PROMPT }, { prompt: PROMPT }],
+	['imageToVideo', 'video', 'tm_img2video_b', { prompt: 'She turns and smiles', imageUrl: IMAGE }, { prompt: 'She turns and smiles', image: IMAGE }],
+	['framesToVideo', 'video', 'tm_tail2video_b', { prompt: 'The bud opens', imageUrl: IMAGE, lastFrameUrl: LAST }, { prompt: 'The bud opens', image: IMAGE, image_tail: LAST }],
+	[
+		'referenceToImage', 'image', 'tm_reference_img2img',
+		{ prompt: 'The dancer at night', referenceImageUrl: IMAGE, controlType: '1', controlIntensity: 0.7, width: 768, height: 1280, batchSize: 2 },
+		{ prompt: 'The dancer at night', reference_image: IMAGE, control_type: '1', control_intensity: 0.7, width: 768, height: 1280, batch_size: 2 },
+	],
+	['redraw', 'image', 'tm_redrawing', { prompt: 'A blue hat', imageUrl: 'https://media.example.com/photo.png' }, { prompt: 'A blue hat', init_image: 'https://media.example.com/photo.png' }],
+	['textToMusic', 'audio', 'tm_text2music', { prompt: 'Upbeat folk', duration: 30, count: 2 }, { prompt: 'Upbeat folk', duration: 30, qty: 2 }],
+	['textToSoundEffect', 'audio', 'tm_text2sfx', { prompt: 'Rain on a tin roof', duration: 12 }, { prompt: 'Rain on a tin roof', duration: 12 }],
+	['videoSoundtrack', 'audio', 'tm_video_scoring', { prompt: 'Calm piano', videoUrl: VIDEO }, { prompt: 'Calm piano', file_link: VIDEO }],
+];
+/** The inputs an item echoes: its prompt, URLs and control type. */
+const echoed = (parameters: IDataObject) => Object.fromEntries(Object.entries(parameters).filter(([key]) => key === 'prompt' || key === 'controlType' || key.endsWith('Url')));
+const OPERATIONS = Object.fromEntries(
+	OPERATION_ROWS.map(([operation, resource, capability, parameters, body]) => [operation, { resource, capability, parameters, body, inputs: echoed(parameters) }]),
+);
 
 function params(operation: string, extra: IDataObject = {}, options: IDataObject = {}): INodeParameters {
 	const { resource, parameters } = OPERATIONS[operation];
