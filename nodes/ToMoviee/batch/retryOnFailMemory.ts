@@ -60,12 +60,12 @@ export class RetryOnFailMemory {
 
 	/**
 	 * What this try leaves for the next: each submitted item's task (and whether it ended without
-	 * a result), or that its submit got no definite answer. A try without failures leaves nothing:
-	 * the saved execution stays small.
+	 * a result), or that its submit got no definite answer. A try that output every item without
+	 * a failure (`succeeded`) leaves nothing: the saved execution stays small.
 	 */
-	remember(items: BatchItem[]): void {
+	remember(items: BatchItem[], succeeded: boolean): void {
 		if (!this.enabled) return;
-		if (items.every((item) => !item.failure)) {
+		if (succeeded) {
 			for (const key of Object.keys(this.entries)) delete this.entries[key];
 			return;
 		}

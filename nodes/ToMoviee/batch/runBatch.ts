@@ -70,6 +70,7 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 	const stop = new AbortController();
 	transport.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 	let firstFailure: ItemError | undefined;
+	let succeeded = false;
 	const failFast = (item: BatchItem) => {
 		if (!item.failure || settings.continueOnFail || firstFailure) return;
 		firstFailure = item.failure.error;
@@ -78,7 +79,7 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 
 	try {
 		const waited = settings.waitForCompletion;
-		const watch = waited && !resumeUrl ? new BatchWatch(this, transport, stop.signal) : undefined;
+		const watch = waited && !settings.parksForCallbacks ? new BatchWatch(this, transport, stop.signal) : undefined;
 		const waits: Array<Promise<void>> = [];
 		const ready = items.filter((item) => !item.failure);
 		try {
@@ -104,8 +105,9 @@ export async function runBatch(this: IExecuteFunctions, operation: Operation): P
 		const output = await finishItems(this, items, transport, settings.errorShape);
 		for (const item of items) failFast(item);
 		throwFirstFailure(items, firstFailure);
+		succeeded = items.every((item) => !item.failure);
 		return [output];
 	} finally {
-		retryOnFailMemory.remember(items);
+		retryOnFailMemory.remember(items, succeeded);
 	}
 }

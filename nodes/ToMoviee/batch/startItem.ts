@@ -26,7 +26,8 @@ function fail(context: IExecuteFunctions, item: BatchItem, error: unknown, actio
 			? { submit: { label: request.label, callbackSet: typeof request.body.callback === 'string' }, wsidSent: request.wsidSent }
 			: {}),
 	});
-	const unanswered = error instanceof ToMovieeRequestFailure && error.details.ambiguous === true;
+	// Only a submit can leave a task behind without an answer; a failed look-up leaves what the memory knows.
+	const unanswered = request !== undefined && !taskId && error instanceof ToMovieeRequestFailure && error.details.ambiguous === true;
 	recordFailure(item, { error: itemError, errorCode: apiCodeOf(error), ...(unanswered ? { unanswered } : {}) });
 }
 

@@ -105,11 +105,12 @@ function taskFailure(node: INode, task: Task, itemIndex: number): ItemFailure {
 /**
  * The item's task as ToMoviee last showed it. The one rule of an outcome: a task that ended
  * without a result while the item waited for it is the item's error. A look-up names the
- * item's inputs and file label from its task.
+ * item's inputs and file label from its first answer.
  */
 export function recordTask(node: INode, item: BatchItem, task: Task, waited: boolean): void {
+	// A look-up is described by its first answer; later looks (Wait for Completion) keep it.
+	if (item.request?.kind === 'lookup' && item.task === undefined) Object.assign(item, item.request.describeTask(task));
 	item.task = task;
-	if (item.request?.kind === 'lookup') Object.assign(item, item.request.describeTask(task));
 	if (waited && !item.failure && endedWithoutResult(task.status)) item.failure = taskFailure(node, task, item.itemIndex);
 }
 

@@ -66,7 +66,9 @@ export async function parkBatch(
 		return item ? { ...inputItem, json: { ...inputItem.json, ...parkedJson(item) }, pairedItem: { item: itemIndex } } : inputItem;
 	});
 	executeData.data.main[0] = passedOn;
-	const longestTimeoutMs = Math.max(0, ...items.map((item) => item.timeoutMs));
+	// Until the longest Timeout of the items whose task was accepted.
+	let longestTimeoutMs = 0;
+	for (const item of items) if (item.task) longestTimeoutMs = Math.max(longestTimeoutMs, item.timeoutMs);
 	await context.putExecutionToWait(new Date(Date.now() + longestTimeoutMs));
 	checkAfterParking(context, resumeUrl, checkToken);
 	return [passedOn];
