@@ -59,6 +59,24 @@ describe('Retry On Fail never resubmits an accepted task', () => {
 	});
 });
 
+describe('Retry On Fail after a look-up that got no answer', () => {
+	it("keeps the earlier try's task: a dropped look-up does not mark the item as an unanswered submit", async () => {
+		simulator.configure({ wsid: 4242 });
+		// The first query of the run is try 2's look-up of item 0's task (try 1 does not wait).
+		simulator.injectFaults([{ route: 'query', kind: 'drop' }]);
+		const run = await runToMoviee(simulator, {
+			parameters: recognize(each, { waitForCompletion: false }, { wsid: '={{ $json.wsid }}', maxTries: 1, maxConcurrency: 1 }),
+			items: [{ json: { imageUrl: 'https://x.test/kept-0.png', wsid: 4242 } }, { json: { imageUrl: 'https://x.test/kept-1.png', wsid: 999 } }],
+			settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		});
+		simulator.configure({ wsid: undefined });
+		// try 3 reuses the task of try 1 for item 0; only item 1 (refused every time) fails the node
+		expect(run.error!.message).toMatch(/wsid does not belong.*\[item 1\]/);
+		expect(created()['https://x.test/kept-0.png']).toBe(1);
+		expect(apiRequests(simulator, 'query')).toHaveLength(2);
+	});
+});
+
 describe('submits are retried only when no task can exist', () => {
 	it('504 after the task was created: not retried, the item says it may be billed', async () => {
 		simulator.injectFaults([{ route: 'submit', kind: '504-after-create' }]);
