@@ -11,10 +11,7 @@ describe('batches', () => {
 	it('50 items in one run: 50 outputs, in input order, each paired, each task once', async () => {
 		simulator.configure({ taskDurationMs: [50, 600] });
 		const images = urls(50);
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('={{ $json.imageUrl }}', { controlType: '={{ String($itemIndex % 4) }}' }),
-			items: imagesItems(images),
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('={{ $json.imageUrl }}', { controlType: '={{ String($itemIndex % 4) }}' }), items: imagesItems(images) });
 		expect(run.error).toBeUndefined();
 		expect(run.items).toHaveLength(50);
 		run.items.forEach((item, i) => {
@@ -43,10 +40,7 @@ describe('batches', () => {
 
 	it('keeps at most maxConcurrency requests in flight', async () => {
 		simulator.configure({ latencyMs: 40 });
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }, { maxConcurrency: 3 }),
-			items: imagesItems(urls(30)),
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }, { maxConcurrency: 3 }), items: imagesItems(urls(30)) });
 		simulator.configure({ latencyMs: 0 });
 		expect(run.error).toBeUndefined();
 		expect(simulator.stats.maxInFlight).toBeLessThanOrEqual(3);
@@ -107,7 +101,7 @@ describe('batches', () => {
 		expect(simulator.requests.length).toBe(sent);
 	});
 
-	it('Task > Get waits for many tasks with one loop', async () => {
+	it('Task > Get waits until the tasks end, many with one loop', async () => {
 		const submitted = await runToMoviee(simulator, { parameters: recognize('={{ $json.imageUrl }}', { waitForCompletion: false }), items: imagesItems(urls(5)) });
 		const ids = submitted.items.map((item) => item.json.taskId as string);
 		const run = await runToMoviee(simulator, {
@@ -116,6 +110,7 @@ describe('batches', () => {
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((item) => [item.json.taskId, item.json.status])).toEqual(ids.map((id) => [id, 'succeeded']));
+		for (const { json } of run.items) expect(json).toMatchObject({ statusCode: 3, progress: 100, resultUrls: [expect.stringContaining(`/files/${json.taskId}/0.png`)] });
 	});
 
 	it('a bad Max Concurrency is refused before any request', async () => {

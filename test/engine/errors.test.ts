@@ -188,11 +188,7 @@ describe('Continue On Fail', () => {
 			'https://x.test/ok-2.jpg',
 			'https://x.test/never.png',
 		];
-		const run = await runToMoviee(simulator, {
-			parameters: recognize('={{ $json.imageUrl }}', {}, { ...FAST_WAIT, timeout: 2 }),
-			items: imagesItems(urls),
-			continueOnFail: true,
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize('={{ $json.imageUrl }}', {}, { ...FAST_WAIT, timeout: 2 }), items: imagesItems(urls), continueOnFail: true });
 		expect(run.error).toBeUndefined();
 		expect(run.items).toHaveLength(5);
 		expect(run.items.map((item) => item.pairedItem)).toEqual(urls.map((_, item) => ({ item })));

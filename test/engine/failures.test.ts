@@ -36,11 +36,7 @@ describe('error output', () => {
 
 describe('Retry On Fail never resubmits an accepted task', () => {
 	it('10 items, one always failing, 3 tries: 12 submits', async () => {
-		const run = await runToMoviee(simulator, {
-			parameters: recognize(each),
-			items: imagesItems(urls(10, [4])),
-			settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
-		});
+		const run = await runToMoviee(simulator, { parameters: recognize(each), items: imagesItems(urls(10, [4])), settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } });
 		expect(run.error?.message).toMatch(/\[item 4\]/);
 		expect(apiRequests(simulator, 'submit')).toHaveLength(12);
 		expect(created()['https://x.test/fail-4.png']).toBe(3);

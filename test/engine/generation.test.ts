@@ -195,9 +195,7 @@ describe('Task > Get with generation tasks', () => {
 	it('looks up a video task submitted without waiting and downloads its mp4', async () => {
 		const submitted = await runToMoviee(simulator, { parameters: params('textToVideo', { waitForCompletion: false }) });
 		const taskId = submitted.items[0].json.taskId as string;
-		const run = await runToMoviee(simulator, {
-			parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: { ...FAST_WAIT, download: true } },
-		});
+		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: { ...FAST_WAIT, download: true } } });
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].json).toMatchObject({ taskId, status: 'succeeded' });
 		expect(binaryOf(run.items[0])).toMatchObject({ mimeType: 'video/mp4', fileName: `${taskId}-video.mp4` });

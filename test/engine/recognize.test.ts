@@ -56,11 +56,12 @@ describe('Image Recognition > Recognize', () => {
 		expect(apiRequests(simulator, 'query')).toHaveLength(0);
 	});
 
-	it('waits for the task to succeed and outputs the mask URLs', async () => {
+	it('waits for the task to succeed and outputs the mask URLs; reason "success" is no failure', async () => {
 		const run = await runToMoviee(simulator, { parameters: recognize(IMAGE, { controlType: '2' }) });
 		expect(run.error).toBeUndefined();
 		const output = run.items[0].json as any;
 		expect(output).toMatchObject({ status: 'succeeded', statusCode: 3, progress: 100, reason: 'success', controlType: '2' });
+		for (const key of ['error', 'errorCode']) expect(output).not.toHaveProperty(key);
 		expect(output.resultUrls).toEqual([expect.stringMatching(new RegExp(`^${simulator.url}/files/${output.taskId}/0\\.png\\?Expires=`))]);
 		expect(output.result.images_path).toEqual(output.resultUrls);
 		const queries = apiRequests(simulator, 'query');

@@ -26,13 +26,6 @@ describe('Task > Get', () => {
 		expect(apiRequests(simulator, 'query')).toHaveLength(1);
 	});
 
-	it('waits until the task ends', async () => {
-		const taskId = await submitOne();
-		const run = await runToMoviee(simulator, { parameters: { resource: 'task', operation: 'get', taskId, waitForCompletion: true, options: FAST_WAIT } });
-		expect(run.items[0].json).toMatchObject({ taskId, status: 'succeeded', statusCode: 3, progress: 100 });
-		expect((run.items[0].json.resultUrls as string[])[0]).toContain(`/files/${taskId}/0.png`);
-	});
-
 	it('reports a failed task as data when not waiting, as an error when waiting', async () => {
 		const taskId = await submitOne('https://x.test/fail.png');
 		await new Promise((resolve) => setTimeout(resolve, 600));
