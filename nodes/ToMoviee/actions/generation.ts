@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readDownloadSettings } from '../../shared/parameters/options';
 import { InputError, parseJsonObject, validateNumberInRange, validateText } from '../../shared/parameters/validation';
 import { PUBLIC_URL_HINT, submitOperationProperties } from './common.description';
 import type { PreparedItem } from '../item/batchItem';
 import type { Operation, SubmitContext } from './operation';
-import { commonSubmitFields, readWaitTimes } from './submitOptions';
+import { commonSubmitFields, itemOptions } from './submitOptions';
 
 /**
  * What the generation operations share: the prompt (parameter, check, body field, echoed input and
@@ -180,8 +179,7 @@ export function generationOperation(spec: GenerationSpec): Operation {
 				request: { kind: 'submit', capability: spec.capability, body, label, wsidSent: false },
 				inputs: { prompt, ...inputs },
 				fileLabel: spec.fileLabel,
-				download: readDownloadSettings(options),
-				...readWaitTimes(options),
+				...itemOptions(options),
 			};
 		},
 	};

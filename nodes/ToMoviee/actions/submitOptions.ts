@@ -1,14 +1,15 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { isN8nResumeUrl, signCallbackUrl } from '../../shared/callbacks/callbackSignature';
-import { readBooleanOption, readNumberOption } from '../../shared/parameters/options';
+import { readBooleanOption, readDownloadSettings, readNumberOption, type DownloadSettings } from '../../shared/parameters/options';
 import { encodePassThrough } from '../../shared/task/passThrough';
 import { InputError, parseHttpUrl } from '../../shared/parameters/validation';
 import type { SubmitContext } from './operation';
 
-/** Poll Interval and Timeout of one item, in ms. */
-export function readWaitTimes(options: IDataObject): { pollIntervalMs: number; timeoutMs: number } {
+/** What every operation reads from an item's Options the same way: downloads, Poll Interval and Timeout (ms). */
+export function itemOptions(options: IDataObject): { download?: DownloadSettings; pollIntervalMs: number; timeoutMs: number } {
 	return {
+		download: readDownloadSettings(options),
 		pollIntervalMs: Math.round(readNumberOption(options, 'pollInterval') * 1000),
 		timeoutMs: readNumberOption(options, 'timeout') * 1000,
 	};

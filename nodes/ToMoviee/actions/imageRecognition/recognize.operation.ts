@@ -3,12 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_STORAGE_INFO } from '../../../shared/constants';
 import { CONTROL_TYPE_LABELS, CONTROL_TYPES } from '../../../shared/task/controlTypes';
-import { readDownloadSettings } from '../../../shared/parameters/options';
 import { parseStorageInfo, resolveWsid, validateChoice, validateMediaUrl } from '../../../shared/parameters/validation';
 import { PUBLIC_URL_HINT, submitOperationProperties, controlTypeProperty } from '../common.description';
 import type { PreparedItem } from '../../item/batchItem';
 import type { Operation, SubmitContext } from '../operation';
-import { commonSubmitFields, readWaitTimes } from '../submitOptions';
+import { commonSubmitFields, itemOptions } from '../submitOptions';
 
 const CAPABILITY = 'tm_reference_img2mask';
 const TEMPLATE_ID = 'tm_reference_img2mask_template_spatial';
@@ -81,8 +80,7 @@ function prepare(this: IExecuteFunctions, itemIndex: number, submit: SubmitConte
 		},
 		inputs: { controlType, imageUrl },
 		fileLabel: CONTROL_TYPE_LABELS[controlType],
-		download: readDownloadSettings(options),
-		...readWaitTimes(options),
+		...itemOptions(options),
 	};
 }
 

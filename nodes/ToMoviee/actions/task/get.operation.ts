@@ -2,13 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { fileLabelOfTask } from '../../../shared/task/controlTypes';
-import { readDownloadSettings } from '../../../shared/parameters/options';
 import { resultControlType, type Task } from '../../../shared/task/task';
 import { validateTaskId } from '../../../shared/parameters/validation';
 import { batchOptions, downloadOptions, optionsCollection, waitForCompletionProperty } from '../common.description';
 import type { PreparedItem } from '../../item/batchItem';
 import type { Operation } from '../operation';
-import { readWaitTimes } from '../submitOptions';
+import { itemOptions } from '../submitOptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -32,15 +31,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, properties);
 
-/** A recognition task names its control type in the result; other tasks name their kind by file. */
-function describeTask(task: Task): { inputs: IDataObject; fileLabel: string } {
-	const controlType = resultControlType(task.result);
-	return {
-		inputs: controlType === null ? {} : { controlType },
-		fileLabel: fileLabelOfTask(task.taskId, task.result),
-	};
-}
-
 function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 	const taskId = validateTaskId(this.getNodeParameter('taskId', itemIndex));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -48,8 +38,16 @@ function prepare(this: IExecuteFunctions, itemIndex: number): PreparedItem {
 		request: { kind: 'lookup', taskId, describeTask },
 		inputs: {},
 		fileLabel: 'result',
-		download: readDownloadSettings(options),
-		...readWaitTimes(options),
+		...itemOptions(options),
+	};
+}
+
+/** A recognition task names its control type in the result; other tasks name their kind by file. */
+function describeTask(task: Task): { inputs: IDataObject; fileLabel: string } {
+	const controlType = resultControlType(task.result);
+	return {
+		inputs: controlType === null ? {} : { controlType },
+		fileLabel: fileLabelOfTask(task.taskId, task.result),
 	};
 }
 
