@@ -18,7 +18,7 @@ const CONTEXT_KEY = 'submittedTasks';
 type SubmitDecision = { kind: 'submit' } | { kind: 'reuse'; taskId: string } | { kind: 'ambiguous' };
 
 /** The same body gives the same fingerprint: a retry of the same item. */
-export function fingerprintOf(body: IDataObject): string {
+function fingerprintOf(body: IDataObject): string {
 	return createHash('sha1').update(JSON.stringify(body)).digest('base64url');
 }
 
@@ -51,9 +51,10 @@ export class RetryOnFailMemory {
 	}
 
 	/** Submit anew, reuse the task of an earlier try, or refuse a resend that may bill twice. */
-	decide(itemIndex: number, fingerprint: string, retryAmbiguous: boolean): SubmitDecision {
+	decide(itemIndex: number, body: IDataObject, retryAmbiguous: boolean): SubmitDecision {
 		const known = this.entries[itemIndex];
-		if (!known || known.fingerprint !== fingerprint || known.endedBadly) return { kind: 'submit' };
+		// The body is hashed only for an item an earlier try left something for.
+		if (!known || known.endedBadly || known.fingerprint !== fingerprintOf(body)) return { kind: 'submit' };
 		if (known.taskId) return { kind: 'reuse', taskId: known.taskId };
 		return known.ambiguous && !retryAmbiguous ? { kind: 'ambiguous' } : { kind: 'submit' };
 	}

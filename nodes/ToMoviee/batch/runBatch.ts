@@ -60,8 +60,9 @@ function validateAll(context: IExecuteFunctions, operation: Operation, settings:
  * Continue On Fail the first failed item stops the rest and fails the node.
  */
 export async function runBatch(this: IExecuteFunctions, operation: Operation): Promise<INodeExecutionData[][]> {
-	if (this.getInputData().length === 0) return [[]];
-	const settings = readBatchSettings(this, operation, this.getInputData().length);
+	const count = this.getInputData().length;
+	if (count === 0) return [[]];
+	const settings = readBatchSettings(this, operation, count);
 	const credentials = await this.getCredentials(CREDENTIAL_NAME);
 	const transport = transportFor(this, settings, credentials);
 	const resumeUrl = settings.parksForCallbacks ? resumeUrlOf(this) : undefined;

@@ -6,7 +6,7 @@ import { apiCodeOf, toNodeError } from '../../shared/transport/errors';
 import type { TransportSettings } from '../../shared/transport/transportSettings';
 import { ToMovieeRequestFailure } from '../../shared/transport/requestFailure';
 import { acceptedTask, recordFailure, recordTask, type BatchItem, type SubmitRequest } from '../item/batchItem';
-import { fingerprintOf, type RetryOnFailMemory } from './retryOnFailMemory';
+import type { RetryOnFailMemory } from './retryOnFailMemory';
 
 /** What starting an item needs from its batch. */
 interface StartSettings {
@@ -33,7 +33,7 @@ function fail(context: IExecuteFunctions, item: BatchItem, error: unknown, actio
 
 async function submit(context: IExecuteFunctions, item: BatchItem, request: SubmitRequest, settings: StartSettings): Promise<void> {
 	const { transport } = settings;
-	const decision = settings.retryOnFailMemory.decide(item.itemIndex, fingerprintOf(request.body), transport.retryAmbiguousSubmits);
+	const decision = settings.retryOnFailMemory.decide(item.itemIndex, request.body, transport.retryAmbiguousSubmits);
 	if (decision.kind === 'reuse') {
 		try {
 			const task = await queryTask(context, decision.taskId, transport);

@@ -31,6 +31,12 @@ export interface ItemFailure {
 	unanswered?: boolean;
 }
 
+/** One status look at a running task: when, and the progress (0-100) ToMoviee reported. */
+export interface ProgressLook {
+	at: number;
+	progress: number;
+}
+
 /** Poll's bookkeeping of one task, written by the poll folder only. */
 export interface WatchState {
 	acceptedAt: number;
@@ -41,8 +47,8 @@ export interface WatchState {
 	/** Which heap entry is current (older entries are skipped). */
 	version: number;
 	lastTriedAt?: number;
-	latest?: { at: number; progress: number };
-	previous?: { at: number; progress: number };
+	latest?: ProgressLook;
+	previous?: ProgressLook;
 	estimatedEndAt?: number;
 	lastFailure?: string;
 }
